@@ -1,0 +1,15 @@
+//! CPU kernels, one file per op family. Called only from `crate::ops` / `crate::nn`, which have
+//! already validated shapes and dtypes.
+
+pub(crate) mod backprop;
+pub(crate) mod canny;
+pub(crate) mod code;
+pub(crate) mod conv;
+pub(crate) mod fc;
+pub(crate) mod filter;
+pub(crate) mod fire;
+pub(crate) mod inhibit;
+pub(crate) mod pool;
+pub(crate) mod stdp;
+pub(crate) mod wta;
+pub(crate) mod zca;

@@ -1,0 +1,1 @@
+//! The C ABI (`spk_*` functions, header `include/spyker.h`).

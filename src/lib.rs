@@ -1,0 +1,43 @@
+//! # spyker
+//!
+//! A fast spiking-neural-network engine: filters (DoG, Gabor, LoG, ZCA), spike coding (rank order,
+//! Poisson rate), integrate-and-fire convolution and fully connected layers, pooling, lateral
+//! inhibition, winner-take-all, STDP / R-STDP and temporal backprop, on CPU (and NVIDIA GPUs).
+//! It re-implements the behaviour of the original Spyker library (C++/CUDA, BSD-3) and is tested
+//! against it; see `docs/COMPATIBILITY.md` for deliberate differences.
+//!
+//! Layers: this crate's public API (`Tensor`, free functions in [`ops`], modules in [`nn`]) is the
+//! single engine; the C ABI ([`ffi`]) and the C++ wrapper are thin layers over it. Each op family
+//! has one file per backend with the same name (`cpu/pool.rs`, `cuda/pool.rs`, `kernels/pool.cu`).
+
+pub mod dtype;
+pub mod error;
+
+mod device;
+mod expand;
+mod scalar;
+mod tensor;
+
+pub(crate) mod cpu;
+pub(crate) mod cuda;
+pub mod ffi;
+pub mod helpers;
+pub mod io;
+pub mod nn;
+pub mod ops;
+pub mod runtime;
+pub mod shape;
+
+pub use device::{Device, DeviceKind};
+pub use dtype::{DType, Element};
+pub use error::{Error, ErrorKind, Result};
+pub use expand::{Expand2, Expand4};
+pub use half::f16;
+pub use nn::*;
+pub use ops::*;
+pub use runtime::{
+    all_devices, clear_context, cuda_available, cuda_device_count, max_threads, random_seed,
+    set_max_threads, version, Version,
+};
+pub use scalar::Scalar;
+pub use tensor::{ReadGuard, Release, Tensor, WriteGuard};

@@ -1,0 +1,67 @@
+//! The convolution layer module.
+
+use super::{normal_kernel, STDPConfig};
+use crate::{DType, Device, Error, Expand2, Expand4, Result, Tensor};
+
+/// A 2-D convolution layer of integrate-and-fire neurons with STDP learning (spec §6.3).
+#[derive(Debug, Clone)]
+pub struct Conv {
+    /// `[out, in, kh, kw]`.
+    pub kernel: Tensor,
+    pub stride: Expand2,
+    pub pad: Expand4,
+    /// STDP / R-STDP configurations, selected per winner by `Winner::c`.
+    pub stdpconfig: Vec<STDPConfig>,
+}
+
+impl Conv {
+    /// A layer with `insize` input and `outsize` output channels, kernel, stride and padding,
+    /// its kernel drawn from N(mean, std) with the library generator (bit-identical to the
+    /// original after the same `random_seed`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        insize: usize,
+        outsize: usize,
+        kernel: impl Into<Expand2>,
+        stride: impl Into<Expand2>,
+        pad: impl Into<Expand4>,
+        mean: f64,
+        std: f64,
+        device: Device,
+        dtype: DType,
+    ) -> Result<Conv> {
+        let kernel = kernel.into().check_min(1, "kernel")?;
+        let stride = stride.into().check_min(1, "stride")?;
+        if insize == 0 || outsize == 0 {
+            return Err(Error::Argument(format!(
+                "expected input and output sizes >= 1, got {insize} and {outsize}"
+            )));
+        }
+        let k = normal_kernel(&[outsize, insize, kernel.y, kernel.x], mean, std, dtype)?;
+        Ok(Conv {
+            kernel: k.to_device(device)?,
+            stride,
+            pad: pad.into(),
+            stdpconfig: Vec::new(),
+        })
+    }
+
+    /// A layer with the original's defaults: stride 1, no padding, N(0.5, 0.02), f32 on the CPU.
+    pub fn with_defaults(
+        insize: usize,
+        outsize: usize,
+        kernel: impl Into<Expand2>,
+    ) -> Result<Conv> {
+        Conv::new(
+            insize,
+            outsize,
+            kernel,
+            1,
+            0,
+            0.5,
+            0.02,
+            Device::Cpu,
+            DType::F32,
+        )
+    }
+}

@@ -1,0 +1,1 @@
+//! DoG, Gabor and LoG filter modules.

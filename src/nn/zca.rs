@@ -1,0 +1,1 @@
+//! ZCA whitening module.

@@ -1,0 +1,1 @@
+//! The `backprop` operation family (public API).

@@ -1,0 +1,1 @@
+//! The `canny` operation family (public API).

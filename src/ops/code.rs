@@ -1,0 +1,1 @@
+//! The `code` operation family (public API).

@@ -1,0 +1,1 @@
+//! The `conv` operation family (public API).

@@ -1,0 +1,1 @@
+//! The `fc` operation family (public API).

@@ -1,0 +1,1 @@
+//! The `filter` operation family (public API).

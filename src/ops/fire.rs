@@ -1,0 +1,1 @@
+//! The `fire` operation family (public API).

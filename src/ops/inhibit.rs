@@ -1,0 +1,1 @@
+//! The `inhibit` operation family (public API).

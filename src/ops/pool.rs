@@ -1,0 +1,1 @@
+//! The `pool` operation family (public API).

@@ -1,0 +1,1 @@
+//! The `stdp` operation family (public API).
