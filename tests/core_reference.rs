@@ -21,7 +21,10 @@ fn dtype_conversion_matches_original_for_all_pairs() {
                 let v: Vec<f64> = input.to_vec_as::<f64>().unwrap();
                 let kept: Vec<f64> = v.into_iter().filter(|x| *x >= 0.0).collect();
                 let n = kept.len();
-                Tensor::from_vec(kept, &[n]).unwrap().to_dtype(input.dtype()).unwrap()
+                Tensor::from_vec(kept, &[n])
+                    .unwrap()
+                    .to_dtype(input.dtype())
+                    .unwrap()
             } else {
                 input.clone()
             };
@@ -72,7 +75,12 @@ fn views_match_original() {
     );
     // Views share memory: writing through one is seen by the other.
     let c = base.copy().unwrap();
-    c.reshape(&[-1]).unwrap().index(7).unwrap().fill(-3.0).unwrap();
+    c.reshape(&[-1])
+        .unwrap()
+        .index(7)
+        .unwrap()
+        .fill(-3.0)
+        .unwrap();
     assert_eq!(c.to_vec::<f32>().unwrap()[7], -3.0);
     assert_eq!(base.to_vec::<f32>().unwrap()[7], 7.0);
 }
@@ -97,7 +105,11 @@ fn layer_initialisation_is_bit_exact_after_random_seed() {
             ("fc_10_7", &f1.kernel),
             ("fc_33_3_f64", &f2.kernel),
         ] {
-            assert_exact(k, &g.get(&format!("init{i}__{name}")), &format!("seed {seed} {name}"));
+            assert_exact(
+                k,
+                &g.get(&format!("init{i}__{name}")),
+                &format!("seed {seed} {name}"),
+            );
         }
     }
 }

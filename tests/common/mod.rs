@@ -13,7 +13,10 @@ pub struct Golden {
 
 impl Golden {
     pub fn load(family: &str) -> Golden {
-        let path = format!("{}/tests/reference/{family}.npz", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/reference/{family}.npz",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let map = spyker::io::read_npz(&path)
             .unwrap_or_else(|e| panic!("cannot load {path}: {e} (run scripts/reference/regen.sh)"))
             .into_iter()
