@@ -305,7 +305,7 @@ fn tensors_are_shareable_across_threads() {
         for i in 0..8 {
             let v = t.index(i).unwrap();
             s.spawn(move || {
-                v.fill(i as i64).unwrap();
+                v.fill(i).unwrap();
             });
         }
     });
