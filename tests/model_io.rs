@@ -35,8 +35,18 @@ fn assert_same_conv(a: &Conv, b: &Conv) {
 fn conv_round_trip_restores_an_identical_layer() {
     random_seed(5);
     for dtype in [DType::F16, DType::F32, DType::F64] {
-        let mut c = Conv::new(3, 4, (3, 2), (2, 1), (1, 2, 3, 4).into_expand(), 0.5, 0.1, Device::Cpu, dtype)
-            .unwrap();
+        let mut c = Conv::new(
+            3,
+            4,
+            (3, 2),
+            (2, 1),
+            spyker::Expand4::new(1, 2, 3, 4),
+            0.5,
+            0.1,
+            Device::Cpu,
+            dtype,
+        )
+        .unwrap();
         let p = temp_file("conv");
         // Without STDP configs first (the array is omitted), then with two.
         save_conv(&c, &p).unwrap();
@@ -51,16 +61,6 @@ fn conv_round_trip_restores_an_identical_layer() {
         assert_eq!(back.kernel.dtype(), dtype);
         assert_eq!(back.kernel.device(), Device::Cpu);
         std::fs::remove_file(p).ok();
-    }
-}
-
-/// `(top, left, bottom, right)` into the layer's padding type.
-trait IntoExpand {
-    fn into_expand(self) -> spyker::Expand4;
-}
-impl IntoExpand for (usize, usize, usize, usize) {
-    fn into_expand(self) -> spyker::Expand4 {
-        spyker::Expand4::new(self.0, self.1, self.2, self.3)
     }
 }
 
@@ -174,13 +174,22 @@ fn model_io_errors() {
     assert_eq!(kind(save_layers(&p, &[])), ErrorKind::Argument);
     assert_eq!(kind(save_layers(&p, &[("", &t)])), ErrorKind::Argument);
     assert_eq!(kind(save_layers(&p, &[("a/b", &t)])), ErrorKind::Argument);
-    assert_eq!(kind(save_layers(&p, &[("a", &t), ("a", &t)])), ErrorKind::Argument);
     assert_eq!(
-        kind(save_layers(std::env::temp_dir().join("no/such/dir/x.npz"), &[("a", &t)])),
+        kind(save_layers(&p, &[("a", &t), ("a", &t)])),
+        ErrorKind::Argument
+    );
+    assert_eq!(
+        kind(save_layers(
+            std::env::temp_dir().join("no/such/dir/x.npz"),
+            &[("a", &t)]
+        )),
         ErrorKind::Io
     );
     // Missing file, not an npz, not a layer file, wrong kind.
-    assert_eq!(load_conv(temp_file("missing")).unwrap_err().kind(), ErrorKind::Io);
+    assert_eq!(
+        load_conv(temp_file("missing")).unwrap_err().kind(),
+        ErrorKind::Io
+    );
     std::fs::write(&p, b"not a zip").unwrap();
     assert_eq!(load_layers(&p).unwrap_err().kind(), ErrorKind::Io);
     let e = load_conv(data("numpy_layers.npz")).unwrap_err();
@@ -201,22 +210,64 @@ fn model_io_errors() {
     };
     let v2 = Tensor::from_vec(vec![2i64, 0], &[2]).unwrap();
     broken(&[("spyker_layer", &v2), ("kernel", &k)], "version");
-    broken(&[("spyker_layer", &hdr), ("stride", &stride), ("pad", &pad)], "'kernel'");
+    broken(
+        &[("spyker_layer", &hdr), ("stride", &stride), ("pad", &pad)],
+        "'kernel'",
+    );
     let ik = Tensor::zeros(DType::I32, &[1, 1, 2, 2]).unwrap();
-    broken(&[("spyker_layer", &hdr), ("kernel", &ik), ("stride", &stride), ("pad", &pad)], "float");
-    broken(&[("spyker_layer", &hdr), ("kernel", &k), ("pad", &pad)], "'stride'");
+    broken(
+        &[
+            ("spyker_layer", &hdr),
+            ("kernel", &ik),
+            ("stride", &stride),
+            ("pad", &pad),
+        ],
+        "float",
+    );
+    broken(
+        &[("spyker_layer", &hdr), ("kernel", &k), ("pad", &pad)],
+        "'stride'",
+    );
     let zero = Tensor::from_vec(vec![0i64, 1], &[2]).unwrap();
-    broken(&[("spyker_layer", &hdr), ("kernel", &k), ("stride", &zero), ("pad", &pad)], "stride");
+    broken(
+        &[
+            ("spyker_layer", &hdr),
+            ("kernel", &k),
+            ("stride", &zero),
+            ("pad", &pad),
+        ],
+        "stride",
+    );
     let neg = Tensor::from_vec(vec![0i64, -1, 0, 0], &[4]).unwrap();
-    broken(&[("spyker_layer", &hdr), ("kernel", &k), ("stride", &stride), ("pad", &neg)], "non-negative");
+    broken(
+        &[
+            ("spyker_layer", &hdr),
+            ("kernel", &k),
+            ("stride", &stride),
+            ("pad", &neg),
+        ],
+        "non-negative",
+    );
     let bad_stdp = Tensor::from_vec(vec![0.1f64, 0.1, 0.5, 0.0, 1.0], &[1, 5]).unwrap();
     broken(
-        &[("spyker_layer", &hdr), ("kernel", &k), ("stride", &stride), ("pad", &pad), ("stdpconfig", &bad_stdp)],
+        &[
+            ("spyker_layer", &hdr),
+            ("kernel", &k),
+            ("stride", &stride),
+            ("pad", &pad),
+            ("stdpconfig", &bad_stdp),
+        ],
         "stabilize",
     );
     let short_stdp = Tensor::from_vec(vec![0.1f64; 4], &[1, 4]).unwrap();
     broken(
-        &[("spyker_layer", &hdr), ("kernel", &k), ("stride", &stride), ("pad", &pad), ("stdpconfig", &short_stdp)],
+        &[
+            ("spyker_layer", &hdr),
+            ("kernel", &k),
+            ("stride", &stride),
+            ("pad", &pad),
+            ("stdpconfig", &short_stdp),
+        ],
         "[n, 5]",
     );
     std::fs::remove_file(p).ok();

@@ -127,8 +127,9 @@ impl Csv {
         Ok(None)
     }
 
-    /// Discards up to `n` raw lines (empty ones included) and returns how many there were.
-    pub fn skip(&mut self, n: usize) -> Result<usize> {
+    /// Discards up to `n` raw lines (empty ones included) and returns how many there were (the
+    /// original's `skip`; named apart from `Iterator::skip`, which skips parsed rows).
+    pub fn skip_lines(&mut self, n: usize) -> Result<usize> {
         let mut done = 0;
         while done < n && self.raw_line()?.is_some() {
             done += 1;
@@ -167,6 +168,10 @@ pub fn split_line(line: &str, delim: &str, split: CsvSplit) -> Vec<String> {
 /// The fields of the first non-empty line of `path` (the original Python `read_csv`, which
 /// reads only that line and reports success as a string flag); `None` for a file with no
 /// non-empty line.
-pub fn read_csv(path: impl AsRef<Path>, delim: &str, split: CsvSplit) -> Result<Option<Vec<String>>> {
+pub fn read_csv(
+    path: impl AsRef<Path>,
+    delim: &str,
+    split: CsvSplit,
+) -> Result<Option<Vec<String>>> {
     Csv::open(path, delim)?.with_split(split).readline()
 }

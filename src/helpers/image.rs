@@ -102,9 +102,8 @@ fn luma(r: u8, g: u8, b: u8) -> u8 {
 ///
 /// 16-bit samples keep their high byte, as stb_image does when asked for 8 bits.
 fn decode(path: &Path) -> Result<(Vec<u8>, usize, usize, usize)> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Error::Io(format!("cannot read image {}: {e}", path.display()))
-    };
+    let fail =
+        |e: &dyn std::fmt::Display| Error::Io(format!("cannot read image {}: {e}", path.display()));
     let img = image::ImageReader::open(path)
         .map_err(|e| fail(&e))?
         .with_guessed_format()
@@ -189,7 +188,11 @@ fn resize_planes(
 }
 
 /// Loads an image file as planar pixels: (data, channels, height, width).
-fn load(path: &Path, mode: ImageMode, size: Option<(usize, usize)>) -> Result<(Vec<u8>, [usize; 3])> {
+fn load(
+    path: &Path,
+    mode: ImageMode,
+    size: Option<(usize, usize)>,
+) -> Result<(Vec<u8>, [usize; 3])> {
     if let Some((sh, sw)) = size {
         if sh == 0 || sw == 0 {
             return Err(Error::Argument(format!(
@@ -306,6 +309,16 @@ pub fn write_image_as(input: &Tensor, path: impl AsRef<Path>, format: ImageForma
             }
         }
     }
+    // The BMP encoder drops the alpha of grey+alpha pixels: store them as RGBA instead.
+    let (hwc, keep) = if format == ImageFormat::Bmp && keep == 2 {
+        let rgba = hwc
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect::<Vec<u8>>();
+        (rgba, 4)
+    } else {
+        (hwc, keep)
+    };
     let color = match keep {
         1 => ExtendedColorType::L8,
         2 => ExtendedColorType::La8,

@@ -38,10 +38,9 @@ fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>> {
 
 /// Parses `count` big-endian i32 header fields after checking the magic number.
 fn header(bytes: &[u8], magic: i32, count: usize, path: &Path, what: &str) -> Result<Vec<usize>> {
-    let need = 4 * count;
-    if bytes.len() < need {
+    if bytes.len() < 4 {
         return Err(Error::Io(format!(
-            "MNIST {what} file {} is truncated: expected a {need}-byte header, got {} bytes",
+            "MNIST {what} file {} is truncated: expected at least a 4-byte magic number, got {} bytes",
             path.display(),
             bytes.len()
         )));
@@ -52,6 +51,14 @@ fn header(bytes: &[u8], magic: i32, count: usize, path: &Path, what: &str) -> Re
         return Err(Error::Io(format!(
             "MNIST {what} file {} has magic number {got}, expected {magic}",
             path.display()
+        )));
+    }
+    let need = 4 * count;
+    if bytes.len() < need {
+        return Err(Error::Io(format!(
+            "MNIST {what} file {} is truncated: expected a {need}-byte header, got {} bytes",
+            path.display(),
+            bytes.len()
         )));
     }
     (1..count)

@@ -9,8 +9,7 @@ pub mod mnist;
 
 pub use self::csv::{read_csv, split_line, Csv, CsvSplit};
 pub use self::image::{
-    read_image, read_image_as, read_image_into, write_image, write_image_as, ImageFormat,
-    ImageMode,
+    read_image, read_image_as, read_image_into, write_image, write_image_as, ImageFormat, ImageMode,
 };
 pub use self::mnist::{
     bundled_mnist_dir, load_mnist_dir, mnist_data, mnist_label, read_mnist, Mnist,

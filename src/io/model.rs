@@ -14,7 +14,7 @@
 //! | `stdpconfig` | f64 | `[n, 5]` | per config `positive, negative, stabilize (0/1), lower, upper`; absent when `n = 0` |
 
 use super::{read_npz, write_npz};
-use crate::nn::{BPConfig, STDPConfig, Conv, FC};
+use crate::nn::{BPConfig, Conv, STDPConfig, FC};
 use crate::{DType, Device, Error, Expand2, Expand4, Result, Tensor};
 use std::collections::HashMap;
 use std::path::Path;
@@ -90,13 +90,20 @@ fn read_layer(path: &Path, kind: i64, rank: usize) -> Result<HashMap<String, Ten
     if header.dtype() != DType::I64 || h.len() != 2 {
         return Err(io_err(
             path,
-            format!("expected 'spyker_layer' as 2 i64 values, got {} {:?}", header.dtype(), header.shape()),
+            format!(
+                "expected 'spyker_layer' as 2 i64 values, got {} {:?}",
+                header.dtype(),
+                header.shape()
+            ),
         ));
     }
     if h[0] != LAYER_FORMAT_VERSION {
         return Err(io_err(
             path,
-            format!("expected layer format version {LAYER_FORMAT_VERSION}, got {}", h[0]),
+            format!(
+                "expected layer format version {LAYER_FORMAT_VERSION}, got {}",
+                h[0]
+            ),
         ));
     }
     if h[1] != kind {
@@ -106,7 +113,10 @@ fn read_layer(path: &Path, kind: i64, rank: usize) -> Result<HashMap<String, Ten
             .unwrap_or("an unknown layer kind");
         return Err(io_err(
             path,
-            format!("expected a {} layer, the file holds {got}", names[kind as usize]),
+            format!(
+                "expected a {} layer, the file holds {got}",
+                names[kind as usize]
+            ),
         ));
     }
     let kernel = map
@@ -133,7 +143,11 @@ fn ints(map: &HashMap<String, Tensor>, name: &str, n: usize, path: &Path) -> Res
     if t.dtype() != DType::I64 || t.numel() != n {
         return Err(io_err(
             path,
-            format!("expected '{name}' as {n} i64 values, got {} {:?}", t.dtype(), t.shape()),
+            format!(
+                "expected '{name}' as {n} i64 values, got {} {:?}",
+                t.dtype(),
+                t.shape()
+            ),
         ));
     }
     t.to_vec::<i64>()?
@@ -176,7 +190,10 @@ pub fn load_conv(path: impl AsRef<Path>) -> Result<Conv> {
     let map = read_layer(path, KIND_CONV, 4)?;
     let stride = ints(&map, "stride", 2, path)?;
     if stride.contains(&0) {
-        return Err(io_err(path, format!("expected 'stride' >= 1, got {stride:?}")));
+        return Err(io_err(
+            path,
+            format!("expected 'stride' >= 1, got {stride:?}"),
+        ));
     }
     let pad = ints(&map, "pad", 4, path)?;
     Ok(Conv {
@@ -215,7 +232,11 @@ pub fn load_fc(path: impl AsRef<Path>) -> Result<FC> {
     if bp.dtype() != DType::F32 || bp.numel() != 4 {
         return Err(io_err(
             path,
-            format!("expected 'bpconfig' as 4 f32 values, got {} {:?}", bp.dtype(), bp.shape()),
+            format!(
+                "expected 'bpconfig' as 4 f32 values, got {} {:?}",
+                bp.dtype(),
+                bp.shape()
+            ),
         ));
     }
     let b = bp.to_vec::<f32>()?;
