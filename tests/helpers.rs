@@ -273,7 +273,9 @@ fn files_written_by_the_original_decode_identically() {
                 let got = read_image(&p, m, None).unwrap();
                 let ctx = format!("stb {fmt} c{c} mode {m:?}");
                 if fmt == "JPG" {
-                    // Different JPEG decoders (IDCT, chroma upsampling): measured max 3, mean < 1.
+                    // Different JPEG decoders (IDCT rounding), and for Y/YA stb takes the
+                    // decoder's luma plane where we apply the grey formula to decoded RGB:
+                    // measured max 1, mean <= 0.46 (Y mode).
                     assert_eq!(got.shape(), want.shape(), "{ctx}");
                     let (a, b) = (u8s(&got), u8s(&want));
                     let diffs: Vec<i32> = a
@@ -283,7 +285,7 @@ fn files_written_by_the_original_decode_identically() {
                         .collect();
                     let max = *diffs.iter().max().unwrap();
                     let mean = diffs.iter().sum::<i32>() as f64 / diffs.len() as f64;
-                    assert!(max <= 3 && mean < 1.0, "{ctx}: max {max} mean {mean}");
+                    assert!(max <= 1 && mean < 0.5, "{ctx}: max {max} mean {mean}");
                 } else {
                     assert_exact(&got, &want, &ctx);
                 }
@@ -396,7 +398,11 @@ fn resize_is_correct_and_close_to_original_on_square_images() {
             .map(|(a, b)| (*a as i32 - b as i32).abs())
             .collect();
         let mean = d.iter().sum::<i32>() as f64 / d.len() as f64;
-        assert!(mean < 40.0, "resize to {s}: mean abs diff {mean}");
+        let max = *d.iter().max().unwrap();
+        // Measured on this noise image: to 4 mean 4.19 max 14; to 9 mean 1.33 max 7; to 12
+        // mean 1.21 max 7.
+        let bound = if s < 6 { 5.0 } else { 1.5 };
+        assert!(mean < bound && max <= 16, "resize to {s}: mean {mean} max {max}");
     }
     // Non-square: shape [C, height, width] and a constant image stays constant.
     let flat = Tensor::full(DType::U8, &[2, 4, 6], 77.0).unwrap();
