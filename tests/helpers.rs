@@ -182,7 +182,7 @@ fn mnist_errors_name_the_file_and_the_problem() {
         "magic number 2051, expected 2049",
     );
     // Truncated header and truncated payload.
-    std::fs::write(dir.join("short"), &idx(2051, &[1], &[])).unwrap();
+    std::fs::write(dir.join("short"), idx(2051, &[1], &[])).unwrap();
     check(mnist_data(dir.join("short")), "short", "truncated");
     std::fs::write(dir.join("part"), idx(2051, &[2, 2, 2], &[0; 7])).unwrap();
     check(
@@ -402,7 +402,10 @@ fn resize_is_correct_and_close_to_original_on_square_images() {
         // Measured on this noise image: to 4 mean 4.19 max 14; to 9 mean 1.33 max 7; to 12
         // mean 1.21 max 7.
         let bound = if s < 6 { 5.0 } else { 1.5 };
-        assert!(mean < bound && max <= 16, "resize to {s}: mean {mean} max {max}");
+        assert!(
+            mean < bound && max <= 16,
+            "resize to {s}: mean {mean} max {max}"
+        );
     }
     // Non-square: shape [C, height, width] and a constant image stays constant.
     let flat = Tensor::full(DType::U8, &[2, 4, 6], 77.0).unwrap();

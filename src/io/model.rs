@@ -64,15 +64,15 @@ fn stdp_from(t: Option<&Tensor>, path: &Path) -> Result<Vec<STDPConfig>> {
     t.to_vec::<f64>()?
         .chunks_exact(5)
         .map(|r| {
-            let stabilize = match r[2] {
-                x if x == 0.0 => false,
-                x if x == 1.0 => true,
-                x => {
-                    return Err(io_err(
-                        path,
-                        format!("expected 'stdpconfig' stabilize flags 0 or 1, got {x}"),
-                    ))
-                }
+            let stabilize = if r[2] == 0.0 {
+                false
+            } else if r[2] == 1.0 {
+                true
+            } else {
+                return Err(io_err(
+                    path,
+                    format!("expected 'stdpconfig' stabilize flags 0 or 1, got {}", r[2]),
+                ));
             };
             Ok(STDPConfig::with_bounds(r[0], r[1], stabilize, r[3], r[4]))
         })
