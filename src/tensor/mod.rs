@@ -120,7 +120,7 @@ impl Tensor {
         let n = check_shape(shape)?;
         let ptr = std::ptr::NonNull::new(ptr)
             .ok_or_else(|| Error::Argument("expected a non-null data pointer".into()))?;
-        if (ptr.as_ptr() as usize) % dtype.size() != 0 {
+        if !(ptr.as_ptr() as usize).is_multiple_of(dtype.size()) {
             return Err(Error::Argument(format!(
                 "expected a data pointer aligned to {} bytes for {dtype}",
                 dtype.size()
