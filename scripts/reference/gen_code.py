@@ -1,7 +1,7 @@
 """Golden cases of the `code` family: rank coding (linear and sorted, tie-free and tie-heavy),
 rate (Poisson) coding bit for bit from a fresh process, and `infinite`.
 
-Keys: rank_<case>__{input,output,time,sort}; rate_<NN>_<case>__{input,output,time,sort,seed,clear}
+Keys: rank_<case>__{input,output,time,sort}; rate_<NN>_<case>__{input,output,time,sort,seed,clear,valid}
 (NN gives the order in which the calls were made: the Poisson tables depend on the process's
 rand() history); inf_<case>__{input,output,value}; wrap__{input,output,time}.
 """
@@ -104,32 +104,63 @@ def rate_calls():
     add("t10_linear_f32", x, 10, False, 5)
     add("t10_sorted_f32", x, 10, True, 5)
     add("t10_again_seed5", x, 10, False, 5)
-    add("t64_linear_f64", rng.random((3, 2, 4, 5)) * 2 - 1, 64, False, 42)
-    add("t64_sorted_i16_out_f32", distinct(rng, (3, 60), "i16"), 64, True, 7, "f32")
+    add("t64_linear_f64", rng.random((2, 2, 4, 5)) * 2 - 1, 64, False, 42)
+    add("t64_sorted_i16_out_f32", distinct(rng, (2, 60), "i16"), 64, True, 7, "f32")
     add("t7_linear_u8", distinct(rng, (5, 30), "u8"), 7, False, 2**32 - 1)
-    add("t300_wrap_u8", (rng.random((2, 20)) * 10).astype(np.float32), 300, False, 99)
-    add("t300_counts_i32", (rng.random((2, 20)) * 10).astype(np.float32), 300, True, 99, "i32")
+    add("t300_wrap_u8", (rng.random((1, 20)) * 10).astype(np.float32), 300, False, 99)
+    add("t300_counts_i32", (rng.random((1, 20)) * 10).astype(np.float32), 300, True, 99, "i32")
     add("t10_after_clear", x, 10, False, 5, clear=True)
     add("t10_constant", np.full((2, 8), 1.5, dtype=np.float32), 10, True, 11)
     add("t25_1d_f32", (rng.random(40) * 3).astype(np.float32), 25, False, 3)
+    # ~380 spikes for the brightest feature: u8 counts wrap at 256.
+    # (a constant sample: every feature uses the λ = 1 row, and no minimum reads past the table)
+    add("t600_u8_wraps", np.full((1, 6), 2.0, dtype=np.float32), 600, True, 8)
     return calls
 
 
+def minima_fired(x, y, time):
+    """Per sample: True when a minimum-valued feature spiked. That feature reads one row past
+    the original's Poisson table (heap garbage, UB), and when the garbage is < time it spikes and
+    draws again, which shifts the generator for the rest of the sample."""
+    b = y.shape[0]
+    xf = x.reshape(b, -1)
+    yf = y.reshape(b, time, -1)
+    return np.array([bool(yf[i][:, xf[i] == xf[i].min()].any()) and xf[i].min() != xf[i].max()
+                     for i in range(b)])
+
+
 def rate_child(path):
-    """Runs in a fresh process: rand() starts from seed 1 there, as in any new process."""
+    """Runs in a fresh process: rand() starts from seed 1 there, as in any new process.
+
+    For each call, seeds base, base+1, ... are tried until no sample hits the out-of-bounds
+    garbage (up to 300 tries). Retrying reuses the cached table (tables are built only on the
+    first call with a given time), so the rand() history is the same as without retries; the
+    seed actually used is recorded, and `valid` marks the samples that stayed in defined
+    behaviour (the only ones the Rust test compares)."""
     out = {}
     for i, c in enumerate(rate_calls()):
         if c["clear"]:
             spyker.clear_context()
-        spyker.random_seed(c["seed"])
-        y = spyker.code(c["x"], c["time"], sort=c["sort"], dtype=c["dtype"], code="rate")
+        best = None
+        for seed in range(c["seed"], c["seed"] + 300):
+            spyker.random_seed(seed)
+            y = spyker.code(c["x"], c["time"], sort=c["sort"], dtype=c["dtype"], code="rate")
+            x = c["x"] if c["x"].ndim > 1 else c["x"][None]
+            valid = ~minima_fired(x, np.asarray(y), c["time"])
+            if best is None or valid.sum() > best[2].sum():
+                best = (seed, np.ascontiguousarray(y), valid)
+            if valid.all():
+                break
+        seed, y, valid = best
         k = f"rate_{i:02d}_{c['name']}"
         out[f"{k}__input"] = np.ascontiguousarray(c["x"])
-        out[f"{k}__output"] = np.ascontiguousarray(y)
+        out[f"{k}__output"] = y
         out[f"{k}__time"] = np.array([c["time"]], dtype=np.int64)
         out[f"{k}__sort"] = np.array([int(c["sort"])], dtype=np.int64)
-        out[f"{k}__seed"] = np.array([c["seed"]], dtype=np.int64)
+        out[f"{k}__seed"] = np.array([seed], dtype=np.int64)
         out[f"{k}__clear"] = np.array([int(c["clear"])], dtype=np.int64)
+        out[f"{k}__valid"] = valid.astype(np.uint8)
+        print(f"  {k}: seed {seed}, {int(valid.sum())}/{valid.size} samples in defined behaviour")
     np.savez(path, **out)
 
 

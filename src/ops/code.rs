@@ -31,13 +31,7 @@ pub fn code(input: &Tensor, time: i64, sort: bool, code: Code) -> Result<Tensor>
 
 /// [`code()`] with the output dtype chosen by the caller (counts wrap in narrow integer types,
 /// e.g. at 256 for `u8`, like the original).
-pub fn code_as(
-    input: &Tensor,
-    time: i64,
-    sort: bool,
-    dtype: DType,
-    code: Code,
-) -> Result<Tensor> {
+pub fn code_as(input: &Tensor, time: i64, sort: bool, dtype: DType, code: Code) -> Result<Tensor> {
     let (_, out_shape) = code_shapes(input, time)?;
     require_cpu("code", &[input])?;
     let output = Tensor::zeros_on(input.device(), dtype, &out_shape)?;
@@ -47,13 +41,7 @@ pub fn code_as(
 
 /// [`code()`] writing into `output`, which must have the shape of the result (`input`'s shape,
 /// after treating 1-D as `[1, N]`, with `time` inserted at position 1); any dtype.
-pub fn code_into(
-    input: &Tensor,
-    output: &Tensor,
-    time: i64,
-    sort: bool,
-    code: Code,
-) -> Result<()> {
+pub fn code_into(input: &Tensor, output: &Tensor, time: i64, sort: bool, code: Code) -> Result<()> {
     let (in_shape, out_shape) = code_shapes(input, time)?;
     if output.shape() != out_shape.as_slice() {
         return Err(Error::Shape(format!(
