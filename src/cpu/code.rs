@@ -38,7 +38,7 @@ pub(crate) trait Latency: Element {
 /// `[0, end]` up to rounding, so the clamp only guards against a tiny negative result.
 #[inline]
 fn to_u16(v: f32) -> u32 {
-    v.max(0.0).min(65535.0) as u32
+    v.clamp(0.0, 65535.0) as u32
 }
 
 macro_rules! small_int_latency {

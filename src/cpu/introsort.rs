@@ -156,7 +156,7 @@ fn adjust_heap<T: Copy>(
         a[hole] = a[c];
         hole = c;
     }
-    if len % 2 == 0 && c == (len - 2) / 2 {
+    if len.is_multiple_of(2) && c == (len - 2) / 2 {
         c = 2 * (c + 1);
         a[hole] = a[c - 1];
         hole = c - 1;
