@@ -4,6 +4,11 @@ this library's examples (docs/REPRODUCTION.md). Hyper-parameters: shared spec re
 
     OMP_NUM_THREADS=2 .venv-ref/bin/python scripts/reference/pipelines.py rezghi [--scaled]
         [--data DIR] [--limit N] [--threads N] [--seed S] [--epochs-rstdp N]
+        [--stdp-limit N] [--dump-features FILE.npz]
+
+--dump-features writes the classifier inputs (train_x, train_y, test_x, test_y) so that this
+library's classifier stage (examples/common) can be measured on the original's features.
+--stdp-limit trains the STDP layers on the first N training images only (features still cover all).
 
 Needs scikit-learn in the venv for the SVM/PCA stages (pip install scikit-learn).
 """
@@ -81,6 +86,17 @@ def train_layer(layer, inputs_fn, x, thr, radius, count, epochs, step, inhibit_i
                 step.update(len(b))
 
 
+def dump(args, ftr, try_, fte, tey):
+    if args.dump_features:
+        np.savez(args.dump_features, train_x=np.ascontiguousarray(ftr, np.float32),
+                 train_y=try_.astype(np.int64), test_x=np.ascontiguousarray(fte, np.float32),
+                 test_y=tey.astype(np.int64))
+
+
+def stdp_set(args, x):
+    return x[: args.stdp_limit] if args.stdp_limit else x
+
+
 def svm(train_f, train_y, test_f, test_y, pca=None, kernel="linear", c=2.4):
     from sklearn.decomposition import PCA
     from sklearn.svm import SVC, LinearSVC
@@ -89,8 +105,11 @@ def svm(train_f, train_y, test_f, test_y, pca=None, kernel="linear", c=2.4):
         p = PCA(pca).fit(train_f)
         train_f, test_f = p.transform(train_f), p.transform(test_f)
     clf = LinearSVC(C=c, dual="auto", max_iter=20000) if kernel == "linear" else SVC(C=c, kernel=kernel)
+    t = time.time()
     clf.fit(train_f, train_y)
-    return float((clf.predict(test_f) == test_y).mean())
+    acc = float((clf.predict(test_f) == test_y).mean())
+    print(f"  classifier ({'pca %d + ' % pca if pca else ''}{kernel}): {acc:.4f} in {time.time() - t:.1f} s", flush=True)
+    return acc
 
 
 def features(fn, x):
@@ -108,16 +127,17 @@ def rezghi(args, data):
     c2 = spyker.Conv(100, 200, 3, pad=1, mean=0.5, std=0.02)
     c2.stdpconfig = [spyker.STDPConfig(0.0004, -0.0003)]
     t = time.time()
-    train_layer(c1, code, trx, 16, 3, 5, 1, LRStep(c1, every, 1.5, 1.5))
+    train_layer(c1, code, stdp_set(args, trx), 16, 3, 5, 1, LRStep(c1, every, 1.5, 1.5))
     t1 = time.time() - t
     l1 = lambda b: spyker.pool(spyker.fire(c1(code(b)), 16), 2)
     t = time.time()
-    train_layer(c2, l1, trx, 5, 1, 8, 1, LRStep(c2, every, 1.5, 1.5))
+    train_layer(c2, l1, stdp_set(args, trx), 5, 1, 8, 1, LRStep(c2, every, 1.5, 1.5))
     t2 = time.time() - t
     feat = lambda b: 15 - spyker.gather(spyker.pool(spyker.fire(c2(l1(b)), 5), 3)).astype(np.float32)
     t = time.time()
     ftr, fte = features(feat, trx), features(feat, tex)
     t3 = time.time() - t
+    dump(args, ftr, try_, fte, tey)
     acc = svm(ftr, try_, fte, tey, pca=200, kernel="rbf")
     lin = svm(ftr, try_, fte, tey)
     return {"conv1_s": t1, "conv2_s": t2, "features_s": t3, "accuracy": acc, "linear_accuracy": lin}
@@ -134,16 +154,17 @@ def kheradpisheh(args, data):
     c2 = spyker.Conv(32, 150, 2, pad=1, mean=0.8, std=0.05)
     c2.stdpconfig = [spyker.STDPConfig(0.004, -0.003)]
     t = time.time()
-    train_layer(c1, code, trx, 10, 2, 5, 2, LRStep(c1, every, 2, 0.15))
+    train_layer(c1, code, stdp_set(args, trx), 10, 2, 5, 2, LRStep(c1, every, 2, 0.15))
     t1 = time.time() - t
     l1 = lambda b: spyker.pool(spyker.fire(c1(code(b)), 10), 2, pad=1)
     t = time.time()
-    train_layer(c2, l1, trx, 1, 1, 8, args.epochs or 20, None, inhibit_input=True)
+    train_layer(c2, l1, stdp_set(args, trx), 1, 1, 8, args.epochs or 20, None, inhibit_input=True)
     t2 = time.time() - t
     feat = lambda b: spyker.pool(spyker.fire(c2(l1(b)), 1), 2, pad=1).max(axis=1).astype(np.float32)
     t = time.time()
     ftr, fte = features(feat, trx), features(feat, tex)
     t3 = time.time() - t
+    dump(args, ftr, try_, fte, tey)
     return {"conv1_s": t1, "conv2_s": t2, "features_s": t3, "accuracy": svm(ftr, try_, fte, tey)}
 
 
@@ -160,9 +181,9 @@ def mozafari(args, data):
     c2.stdpconfig = [spyker.STDPConfig(0.004, -0.003)]
     c3 = spyker.Conv(250, 200, 5, pad=2, mean=0.8, std=0.05)
     t = time.time()
-    train_layer(c1, code, trx, 15, 3, 5, 2, LRStep(c1, every, 2, 0.15))
+    train_layer(c1, code, stdp_set(args, trx), 15, 3, 5, 2, LRStep(c1, every, 2, 0.15))
     l1 = lambda b: spyker.pool(spyker.fire(c1(code(b)), 15), 2)
-    train_layer(c2, l1, trx, 5, 1, 8, 4, LRStep(c2, every, 2, 0.15))
+    train_layer(c2, l1, stdp_set(args, trx), 5, 1, 8, 4, LRStep(c2, every, 2, 0.15))
     l2 = lambda b: spyker.pool(spyker.fire(c2(l1(b)), 5), 3)
     t12 = time.time() - t
     # Layer 3 inputs do not change during R-STDP: compute them once.
@@ -222,6 +243,8 @@ def main():
     ap.add_argument("--scaled", action="store_true", help="LR-step intervals scaled by 8000/60000")
     ap.add_argument("--epochs", type=int, default=0, help="override conv2 epochs (kheradpisheh)")
     ap.add_argument("--epochs-rstdp", type=int, default=14)
+    ap.add_argument("--stdp-limit", type=int, default=0, help="train STDP layers on the first N images")
+    ap.add_argument("--dump-features", default="", help="write classifier inputs to this .npz")
     args = ap.parse_args()
     spyker.set_max_threads(args.threads)
     spyker.random_seed(args.seed)

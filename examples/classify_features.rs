@@ -1,0 +1,48 @@
+//! Runs the classifier stage alone on a features file, so the features of this library and of
+//! the original (`scripts/reference/pipelines.py --dump-features`) go through the same classifier.
+//!
+//! `cargo run --release --example classify_features -- FILE.npz [--linear] [--threads N]`
+//! where the file holds `train_x [N, F]`, `train_y [N]`, `test_x [M, F]`, `test_y [M]`.
+
+mod common;
+
+use common::classify::{accuracy, pca_rbf_svm, to_matrix, Kernel, OneVsOne};
+use std::time::Instant;
+
+fn labels(t: &spyker::Tensor) -> Result<Vec<usize>, String> {
+    let v = t.to_vec_as::<i64>().map_err(|e| e.to_string())?;
+    Ok(v.into_iter().map(|x| x.max(0) as usize).collect())
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or("usage: classify_features FILE.npz [--linear] [--threads N]")?;
+    let linear = args.iter().any(|a| a == "--linear");
+    if let Some(i) = args.iter().position(|a| a == "--threads") {
+        let n: i64 = args.get(i + 1).and_then(|v| v.parse().ok()).ok_or("--threads N")?;
+        spyker::set_max_threads(n);
+    }
+    let arrays = spyker::io::read_npz(path).map_err(|e| e.to_string())?;
+    let get = |name: &str| {
+        arrays
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .ok_or(format!("{path}: no array {name}"))
+    };
+    let (trx, tex) = (to_matrix(&get("train_x")?)?, to_matrix(&get("test_x")?)?);
+    let (try_, tey) = (labels(&get("train_y")?)?, labels(&get("test_y")?)?);
+    println!("train {:?}, test {:?}", trx.dim(), tex.dim());
+    let t = Instant::now();
+    // The classifier's rayon calls run on the library's pool, so --threads bounds them too.
+    let pred = spyker::runtime::install(|| pca_rbf_svm(trx.view(), &try_, tex.view(), 200, 2.4))?;
+    println!("PCA(200) + RBF SVM: {:.4} in {:.1} s", accuracy(&pred, &tey), t.elapsed().as_secs_f64());
+    if linear {
+        let t = Instant::now();
+        let pred = spyker::runtime::install(|| {
+            OneVsOne::fit(trx.view(), &try_, 2.4, Kernel::Linear).map(|m| m.predict(tex.view()))
+        })?;
+        println!("linear SVM: {:.4} in {:.1} s", accuracy(&pred, &tey), t.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
