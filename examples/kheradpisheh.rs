@@ -1,0 +1,85 @@
+//! Kheradpisheh et al. 2018: DoG → two STDP convolution layers → spike features (maximum over
+//! time of the pooled second layer) → linear classifier (C = 2.4). Hyper-parameters: the
+//! original example (shared spec `reference-pipelines.md`).
+//!
+//! ```text
+//! cargo run --release --example kheradpisheh -- [--data DIR] [--limit N] [--epochs N]
+//!     [--threads N] [--seed S] [--scaled] [--save FILE.npz | --load FILE.npz] [--batch N]
+//!     [--dump-features FILE.npz]
+//! ```
+//! `--epochs` sets the second layer's epochs (20). `--scaled` makes the first layer's LR step
+//! every 67 instead of 500 images.
+
+mod common;
+
+use common::classify::{accuracy, linear_svm};
+use common::{Args, LrStep, Phase, Res, StdpLayer};
+use spyker::{Code, Conv, DType, DoG, DoGFilter, Device, STDPConfig, Tensor};
+use std::time::Instant;
+
+fn main() -> Res<()> {
+    let args = Args::parse()?;
+    let total = Instant::now();
+    let data = common::load_data(&args)?;
+
+    let filters = [DoGFilter::new(1.0, 2.0), DoGFilter::new(2.0, 1.0)];
+    let dog = DoG::new(3, &filters, 3, Device::Cpu, DType::F32)?;
+    let encode = |x: &Tensor| {
+        let f = dog.forward(x)?;
+        spyker::threshold(&f, 0.01, 0.0)?;
+        spyker::code(&f, 15, true, Code::Rank)
+    };
+    let mut c1 = Conv::new(2, 32, 5, 1, 2, 0.8, 0.05, Device::Cpu, DType::F32)?;
+    c1.stdpconfig = vec![STDPConfig::new(0.004, -0.003)];
+    let mut c2 = Conv::new(32, 150, 2, 1, 1, 0.8, 0.05, Device::Cpu, DType::F32)?;
+    c2.stdpconfig = vec![STDPConfig::new(0.004, -0.003)];
+
+    let loaded = common::load(&args, &mut [("conv1", &mut c1), ("conv2", &mut c2)])?;
+    if !loaded {
+        let spec = StdpLayer {
+            threshold: 10.0,
+            radius: 2,
+            count: 5,
+            epochs: 2,
+            inhibit_input: false,
+        };
+        let step = Some(LrStep::new(args.interval(500), 2.0, 0.15));
+        common::train_layer("conv1", &mut c1, &spec, &data.train, args.batch, step, encode)?;
+    }
+    let layer1 = |x: &Tensor| {
+        let s = spyker::fire(&c1.forward(&encode(x)?)?, 10.0, DType::U8, Code::Rank)?;
+        spyker::pool(&s, 2, None, 1, None)
+    };
+    if !loaded {
+        // The second layer sees inhibited first-layer spikes and has no LR schedule.
+        let spec = StdpLayer {
+            threshold: 1.0,
+            radius: 1,
+            count: 8,
+            epochs: args.epochs.unwrap_or(20),
+            inhibit_input: true,
+        };
+        common::train_layer("conv2", &mut c2, &spec, &data.train, args.batch, None, layer1)?;
+    }
+    common::save(&args, &[("conv1", &c1), ("conv2", &c2)])?;
+
+    // Features: which pooled second-layer neurons fired at all (cumulative spikes, last step).
+    let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
+        let s = spyker::fire(&c2.forward(&layer1(x)?)?, 1.0, DType::U8, Code::Rank)?;
+        common::last_step(&spyker::pool(&s, 2, None, 1, None)?)
+    };
+    let phase = Phase::start("features");
+    let train_f = common::features("train features", &data.train, args.batch, feature)?;
+    let test_f = common::features("test features", &data.test, args.batch, feature)?;
+    phase.end(data.train_y.len() + data.test_y.len());
+    common::dump_features(&args, &train_f, &data, &test_f)?;
+
+    let phase = Phase::start("linear classifier");
+    let pred = spyker::runtime::install(|| {
+        linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4)
+    })?;
+    phase.end(data.train_y.len());
+    let acc = accuracy(&pred, &data.test_y);
+    common::report("kheradpisheh", acc, total.elapsed().as_secs_f64());
+    Ok(())
+}
