@@ -60,6 +60,11 @@ impl Pca {
         })
     }
 
+    /// The components as columns, `[features, k]`.
+    pub fn components(&self) -> &Array2<f64> {
+        &self.components
+    }
+
     /// Projects the rows of `x` onto the components.
     pub fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
         let xc = &x - &self.mean;

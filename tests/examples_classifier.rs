@@ -1,0 +1,105 @@
+//! The examples' classifier stage (examples/common/classify.rs) against scikit-learn, which the
+//! original's example scripts use: golden predictions from scripts/reference/gen_classifier.py.
+
+mod common;
+#[path = "../examples/common/classify.rs"]
+mod classify;
+
+use classify::{accuracy, linear_svm, pca_rbf_svm, to_matrix, Kernel, OneVsOne, Pca};
+use common::Golden;
+use ndarray::Array2;
+
+struct Syn {
+    trx: Array2<f64>,
+    try_: Vec<usize>,
+    tex: Array2<f64>,
+    tey: Vec<usize>,
+    g: Golden,
+}
+
+fn labels(t: &spyker::Tensor) -> Vec<usize> {
+    t.to_vec_as::<i64>().unwrap().into_iter().map(|v| v as usize).collect()
+}
+
+fn syn() -> Syn {
+    let g = Golden::load("classifier");
+    Syn {
+        trx: to_matrix(&g.get("syn__train_x")).unwrap(),
+        try_: labels(&g.get("syn__train_y")),
+        tex: to_matrix(&g.get("syn__test_x")).unwrap(),
+        tey: labels(&g.get("syn__test_y")),
+        g,
+    }
+}
+
+fn agreement(a: &[usize], b: &[usize]) -> f64 {
+    accuracy(a, b)
+}
+
+#[test]
+fn pca_spans_sklearn_subspace() {
+    let s = syn();
+    let ours = Pca::fit(s.trx.view(), 20, 0).unwrap();
+    // Compare projectors W·Wᵀ: the basis inside the subspace (signs, rotations) is arbitrary.
+    let theirs = to_matrix(&s.g.get("syn__pca_components")).unwrap();
+    let w = ours.components();
+    let diff = (w.dot(&w.t()) - theirs.dot(&theirs.t())).mapv(f64::abs);
+    let max = diff.iter().cloned().fold(0.0, f64::max);
+    assert!(max < 1e-6, "projector difference {max}");
+}
+
+#[test]
+fn rbf_svm_matches_sklearn() {
+    let s = syn();
+    let pred = pca_rbf_svm(s.trx.view(), &s.try_, s.tex.view(), 20, 2.4).unwrap();
+    let sk = labels(&s.g.get("syn__rbf_pred"));
+    let (ours, theirs) = (accuracy(&pred, &s.tey), accuracy(&sk, &s.tey));
+    let agree = agreement(&pred, &sk);
+    println!("RBF: ours {ours:.3}, sklearn {theirs:.3}, agreement {agree:.3}");
+    assert!(agree >= 0.97, "agreement with sklearn SVC {agree}");
+    assert!((ours - theirs).abs() <= 0.015, "accuracy {ours} vs sklearn {theirs}");
+}
+
+#[test]
+fn linear_classifier_close_to_sklearn() {
+    let s = syn();
+    let pred = linear_svm(s.trx.view(), &s.try_, s.tex.view(), 2.4).unwrap();
+    let lr = labels(&s.g.get("syn__logistic_pred"));
+    let svc = labels(&s.g.get("syn__linear_svc_pred"));
+    let (ours, lr_acc, svc_acc) = (
+        accuracy(&pred, &s.tey),
+        accuracy(&lr, &s.tey),
+        accuracy(&svc, &s.tey),
+    );
+    let agree = agreement(&pred, &lr);
+    println!("linear: ours {ours:.3}, sklearn logistic {lr_acc:.3}, LinearSVC {svc_acc:.3}, agreement {agree:.3}");
+    assert!(agree >= 0.95, "agreement with sklearn LogisticRegression {agree}");
+    assert!((ours - lr_acc).abs() <= 0.02, "accuracy {ours} vs sklearn {lr_acc}");
+}
+
+#[test]
+fn one_vs_one_separable_blobs_exact() {
+    // Hand-checkable: three far-apart points per class, each test point next to its class.
+    let x = Array2::from_shape_vec(
+        (6, 2),
+        vec![0.0, 0.0, 0.1, 0.0, 10.0, 0.0, 10.1, 0.0, 0.0, 10.0, 0.0, 10.1],
+    )
+    .unwrap();
+    let y = [0, 0, 1, 1, 2, 2];
+    let m = OneVsOne::fit(x.view(), &y, 2.4, Kernel::Rbf { gamma: 0.1 }).unwrap();
+    let t = Array2::from_shape_vec((3, 2), vec![0.05, 0.1, 9.9, 0.2, 0.1, 9.8]).unwrap();
+    assert_eq!(m.predict(t.view()), vec![0, 1, 2]);
+}
+
+#[test]
+fn classifier_errors() {
+    let x = Array2::<f64>::zeros((4, 3));
+    let e = OneVsOne::fit(x.view(), &[0, 1, 0], 1.0, Kernel::Linear).err().unwrap();
+    assert!(e.contains("4 samples and 3 labels"), "{e}");
+    let e = OneVsOne::fit(x.view(), &[1, 1, 1, 1], 1.0, Kernel::Linear).err().unwrap();
+    assert!(e.contains("two classes"), "{e}");
+    let e = Pca::fit(x.view(), 5, 0).err().unwrap();
+    assert!(e.contains("components"), "{e}");
+    let e = linear_svm(x.view(), &[0, 1], x.view(), 1.0).err().unwrap();
+    assert!(e.contains("one label per sample"), "{e}");
+}
