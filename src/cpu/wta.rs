@@ -64,7 +64,7 @@ pub(crate) fn select(
     }
 }
 
-fn per_sample(b: usize, f: impl Fn(usize) -> Vec<Winner> + Sync) -> Vec<Vec<Winner>> {
+fn per_sample(b: usize, f: impl Fn(usize) -> Vec<Winner> + Sync + Send) -> Vec<Vec<Winner>> {
     runtime::install(|| (0..b).into_par_iter().map(f).collect())
 }
 

@@ -4,7 +4,7 @@
 use crate::cpu::backprop as kernel_cpu;
 use crate::nn::BPConfig;
 use crate::ops::require_cpu;
-use crate::{bail, shape, DType, Result, Scalar, Tensor};
+use crate::{bail, shape, DType, Element, Result, Scalar, Tensor};
 
 /// Temporal error of the last layer (spec §8.5): per row of `input` `[B, N]` (first-spike
 /// times, any dtype) the target neuron `target[b]` is pulled to the earliest time `m` of the row,

@@ -4,7 +4,7 @@
 use crate::cpu::stdp::{self as kernel_cpu, ConvGeom, ConvJob, FcJob, Time};
 use crate::nn::{Conv, STDPConfig};
 use crate::ops::{require_cpu, Winner};
-use crate::{bail, shape, Expand2, Expand4, Result, Tensor};
+use crate::{bail, shape, Element, Expand2, Expand4, Result, Tensor};
 
 /// Which post-synaptic time `FC` STDP uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
