@@ -16,7 +16,11 @@ fn backward_is_exact_for_every_dtype() {
         let time = g.scalar(&format!("{c}__time")) as usize;
         let gamma = g.scalar(&format!("{c}__gamma"));
         let got = backward(&x, &target, time, gamma).unwrap();
-        assert_exact(&got, &g.get(&format!("{c}__output")), &format!("{c} {}", x.dtype()));
+        assert_exact(
+            &got,
+            &g.get(&format!("{c}__output")),
+            &format!("{c} {}", x.dtype()),
+        );
     }
 }
 
@@ -124,9 +128,8 @@ fn fc_backward_errors() {
     let x = Tensor::zeros(DType::F32, &[2, 4]).unwrap();
     let y = Tensor::zeros(DType::F32, &[2, 3]).unwrap();
     fc.backward(&x, &y, &y).unwrap();
-    let e = |fc: &mut FC, x: &Tensor, y: &Tensor, g: &Tensor| {
-        fc.backward(x, y, g).unwrap_err().kind()
-    };
+    let e =
+        |fc: &mut FC, x: &Tensor, y: &Tensor, g: &Tensor| fc.backward(x, y, g).unwrap_err().kind();
     let y4 = Tensor::zeros(DType::F32, &[2, 4]).unwrap();
     assert_eq!(e(&mut fc, &x, &y4, &y), ErrorKind::Shape);
     assert_eq!(e(&mut fc, &x, &y, &y4), ErrorKind::Shape);

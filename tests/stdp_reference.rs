@@ -148,7 +148,10 @@ fn invalid_winners_and_configs_are_errors_before_any_update() {
     let kind = |conv: &mut Conv, w: Winners| conv.stdp(&x, &w, &y).unwrap_err().kind();
     // c out of range, after a valid winner: nothing is applied.
     assert_eq!(
-        kind(&mut conv, vec![vec![ok], vec![ok, Winner::new(2, 0, 0, 0, 0)]]),
+        kind(
+            &mut conv,
+            vec![vec![ok], vec![ok, Winner::new(2, 0, 0, 0, 0)]]
+        ),
         ErrorKind::Argument
     );
     // Winners list shorter than the batch.
@@ -197,11 +200,20 @@ fn shape_and_dtype_mismatches_are_errors() {
     let yf = y.to_dtype(DType::F32).unwrap();
     assert_eq!(conv.stdp(&x, &w, &yf).unwrap_err().kind(), ErrorKind::DType);
     let y_bad = Tensor::full(DType::U8, &[2, 4, 3, 2, 3], 1).unwrap();
-    assert_eq!(conv.stdp(&x, &w, &y_bad).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        conv.stdp(&x, &w, &y_bad).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let y_t = Tensor::full(DType::U8, &[2, 3, 3, 3, 3], 1).unwrap();
-    assert_eq!(conv.stdp(&x, &w, &y_t).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        conv.stdp(&x, &w, &y_t).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let x_c = Tensor::full(DType::U8, &[2, 4, 3, 5, 5], 1).unwrap();
-    assert_eq!(conv.stdp(&x_c, &w, &y).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        conv.stdp(&x_c, &w, &y).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let x3 = Tensor::full(DType::U8, &[4, 2, 5], 1).unwrap();
     assert_eq!(conv.stdp(&x3, &w, &y).unwrap_err().kind(), ErrorKind::Shape);
 
@@ -212,9 +224,15 @@ fn shape_and_dtype_mismatches_are_errors() {
     let fw = vec![vec![Winner::fc(0, 2)], vec![]];
     fc.stdp(&fx, &fw, &fy).unwrap();
     let bad_y = Tensor::full(DType::U8, &[2, 5, 4], 1).unwrap();
-    assert_eq!(fc.stdp(&fx, &fw, &bad_y).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        fc.stdp(&fx, &fw, &bad_y).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let bad_x = Tensor::full(DType::U8, &[2, 5, 5], 1).unwrap();
-    assert_eq!(fc.stdp(&bad_x, &fw, &fy).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        fc.stdp(&bad_x, &fw, &fy).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     assert_eq!(
         fc.stdp(&fx, &[vec![Winner::fc(0, 3)], vec![]], &fy)
             .unwrap_err()

@@ -90,7 +90,10 @@ fn results_do_not_depend_on_thread_count() {
 #[test]
 fn invalid_arguments_are_errors() {
     let x = Tensor::zeros(DType::F32, &[2, 3, 4]).unwrap();
-    assert_eq!(fcwta(&x, 1, 0, 0.0).unwrap_err().kind(), ErrorKind::Argument);
+    assert_eq!(
+        fcwta(&x, 1, 0, 0.0).unwrap_err().kind(),
+        ErrorKind::Argument
+    );
     let x1 = Tensor::zeros(DType::F32, &[4]).unwrap();
     assert_eq!(fcwta(&x1, 1, 1, 0.0).unwrap_err().kind(), ErrorKind::Shape);
     let x4 = Tensor::zeros(DType::U8, &[1, 2, 3, 4]).unwrap();
@@ -101,7 +104,10 @@ fn invalid_arguments_are_errors() {
         ErrorKind::Argument
     );
     let c3 = Tensor::zeros(DType::U8, &[2, 3, 4]).unwrap();
-    assert_eq!(convwta(&c3, 1, 1, 0.0).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        convwta(&c3, 1, 1, 0.0).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     // Huge radii are fine (everything is excluded after one winner).
     let s = Tensor::full(DType::U8, &[1, 1, 2, 3, 3], 1).unwrap();
     let w = convwta(&s, Expand2::new(usize::MAX, usize::MAX), 5, 0.0).unwrap();

@@ -97,11 +97,8 @@ pub(crate) fn labelize<T: Element>(x: &[T], out: &mut [i64], t: usize, n: usize,
         out.par_iter_mut().enumerate().for_each(|(i, label)| {
             let sample = &x[i * t * n..(i + 1) * t * n];
             // The first step at which anything fires; the first neuron firing then.
-            let fired = (0..t).find_map(|s| {
-                sample[s * n..(s + 1) * n]
-                    .iter()
-                    .position(|&v| v > thr)
-            });
+            let fired =
+                (0..t).find_map(|s| sample[s * n..(s + 1) * n].iter().position(|&v| v > thr));
             *label = match fired {
                 Some(j) => j as i64,
                 None => {
@@ -176,19 +173,17 @@ pub(crate) fn fc_backward<T: Element>(
         // next[c] = sum over rows of k * sel, rows in order; columns split across threads.
         let chunk = i.div_ceil(runtime::max_threads().max(1)).max(64);
         runtime::install(|| {
-            acc.par_chunks_mut(chunk)
-                .enumerate()
-                .for_each(|(ci, a)| {
-                    let c0 = ci * chunk;
-                    a.fill(0.0);
-                    for r in 0..o {
-                        let k = &kernel[r * i + c0..r * i + c0 + a.len()];
-                        let sl = &sel[r * i + c0..r * i + c0 + a.len()];
-                        for ((d, &kv), &sv) in a.iter_mut().zip(k).zip(sl) {
-                            *d = kv.mul_add(sv, *d);
-                        }
+            acc.par_chunks_mut(chunk).enumerate().for_each(|(ci, a)| {
+                let c0 = ci * chunk;
+                a.fill(0.0);
+                for r in 0..o {
+                    let k = &kernel[r * i + c0..r * i + c0 + a.len()];
+                    let sl = &sel[r * i + c0..r * i + c0 + a.len()];
+                    for ((d, &kv), &sv) in a.iter_mut().zip(k).zip(sl) {
+                        *d = kv.mul_add(sv, *d);
                     }
-                })
+                }
+            })
         });
         for (d, &v) in next[s * i..(s + 1) * i].iter_mut().zip(&acc) {
             *d = T::from_f32(v);

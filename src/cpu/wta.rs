@@ -142,8 +142,14 @@ fn pick<S: Copy + PartialOrd>(
                 let plane = h * w;
                 let (z, y, x) = (best_i / plane, (best_i % plane) / w, best_i % w);
                 out.push(Winner::new(0, 0, z as i64, y as i64, x as i64));
-                let (y0, y1) = (y.saturating_sub(radius.y), y.saturating_add(radius.y).min(h - 1));
-                let (x0, x1) = (x.saturating_sub(radius.x), x.saturating_add(radius.x).min(w - 1));
+                let (y0, y1) = (
+                    y.saturating_sub(radius.y),
+                    y.saturating_add(radius.y).min(h - 1),
+                );
+                let (x0, x1) = (
+                    x.saturating_sub(radius.x),
+                    x.saturating_add(radius.x).min(w - 1),
+                );
                 for ch in 0..c {
                     for row in y0..=y1 {
                         let base = ch * plane + row * w;

@@ -124,7 +124,10 @@ pub fn labelize_into(input: &Tensor, output: &Tensor, threshold: impl Into<Scala
         );
     }
     if input.same_storage(output) {
-        bail!(Argument, "labelize: the output must not share memory with the input");
+        bail!(
+            Argument,
+            "labelize: the output must not share memory with the input"
+        );
     }
     let threshold = threshold.into();
     crate::with_dtype!(input.dtype(), T => {
@@ -179,7 +182,10 @@ pub(crate) fn fc_backward(
     let next = match next {
         Some(t) => {
             require_cpu(OP, &[kernel, t])?;
-            if t.dtype() != dt || t.numel() != b * i || shape::to_rank(t.shape(), 2, "next")? != [b, i] {
+            if t.dtype() != dt
+                || t.numel() != b * i
+                || shape::to_rank(t.shape(), 2, "next")? != [b, i]
+            {
                 bail!(
                     Shape,
                     "{OP}: expected next of shape [{b},{i}] and dtype {dt}, got {:?} and {}",
@@ -209,4 +215,3 @@ pub(crate) fn fc_backward(
     });
     Ok(next)
 }
-

@@ -20,7 +20,12 @@ pub enum FcPostTime {
 
 /// Dense STDP on a convolution layer; the same as [`Conv::stdp`] (the original's Python `stdp`
 /// function, broken there, spec §8.4).
-pub fn stdp(conv: &mut Conv, input: &Tensor, winners: &[Vec<Winner>], output: &Tensor) -> Result<()> {
+pub fn stdp(
+    conv: &mut Conv,
+    input: &Tensor,
+    winners: &[Vec<Winner>],
+    output: &Tensor,
+) -> Result<()> {
     conv_stdp(
         &conv.kernel,
         conv.stride,
@@ -129,7 +134,8 @@ pub(crate) fn conv_stdp(
             let Some(cfg) = config_of(OP, w, bi, configs)? else {
                 continue;
             };
-            let (Some(z), Some(y), Some(x)) = (coord(w.z, o), coord(w.y, oh), coord(w.x, ow)) else {
+            let (Some(z), Some(y), Some(x)) = (coord(w.z, o), coord(w.y, oh), coord(w.x, ow))
+            else {
                 bail!(
                     Argument,
                     "{OP}: winner {w:?} of sample {bi} is outside the output (channels {o}, rows {oh}, cols {ow})"
