@@ -274,3 +274,57 @@ fn stdp_is_independent_of_thread_count() {
     spyker::set_max_threads(-1);
     assert_eq!(results[0], results[1]);
 }
+
+/// Rezghi layer-1 training (LoG → rank code T=15 → Conv 6→100 5×5 pad 2 → threshold 16 →
+/// inhibit → convwta(3, 5) → STDP) on 64 digits in 4 batches of 16: the original ran the forward
+/// pass and picked the winners; here the 4 STDP steps are replayed from its input spikes and
+/// winners, from the same initial kernel. The final kernel must be bit-identical.
+#[test]
+fn rezghi_layer1_stdp_replay_is_bit_exact() {
+    let g = Golden::load("stdp");
+    let times = g.get("rezghi__in_times").to_vec::<u8>().unwrap(); // [4,16,6,28,28]
+    let rows = g.get("rezghi__winners").to_vec::<i64>().unwrap();
+    let (nb, b, c, h, w, t, o) = (4usize, 16usize, 6usize, 28usize, 28usize, 15usize, 100usize);
+    let mut conv = Conv::new(6, 100, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap();
+    conv.kernel = g.get("rezghi__kernel0").copy().unwrap();
+    conv.stdpconfig = vec![STDPConfig::new(0.0004, -0.0003)];
+    let plane = c * h * w;
+    for batch in 0..nb {
+        // Cumulative spikes from first-spike times (15 = never).
+        let mut x = vec![0u8; b * t * plane];
+        for s in 0..b {
+            let tm = &times[(batch * b + s) * plane..(batch * b + s + 1) * plane];
+            for step in 0..t {
+                let dst = &mut x[(s * t + step) * plane..(s * t + step + 1) * plane];
+                for (d, &ft) in dst.iter_mut().zip(tm) {
+                    *d = (ft as usize <= step) as u8;
+                }
+            }
+        }
+        // Output spikes only where STDP reads them: at the winners, from their post time on.
+        let mut y = vec![0u8; b * t * o * h * w];
+        let mut winners: Winners = vec![Vec::new(); b];
+        for r in rows.chunks(8).skip(1).filter(|r| r[0] == batch as i64) {
+            let (s, z, yy, xx, post) = (r[1] as usize, r[4], r[5], r[6], r[7] as usize);
+            winners[s].push(Winner::new(r[2], r[3], z, yy, xx));
+            for step in post..t {
+                y[((s * t + step) * o + z as usize) * h * w + yy as usize * w + xx as usize] = 1;
+            }
+        }
+        let x = Tensor::from_vec(x, &[b, t, c, h, w]).unwrap();
+        let y = Tensor::from_vec(y, &[b, t, o, h, w]).unwrap();
+        conv.stdp(&x, &winners, &y).unwrap();
+    }
+    let want = g.get("rezghi__kernel");
+    let (gv, wv) = (
+        conv.kernel.to_vec::<f32>().unwrap(),
+        want.to_vec::<f32>().unwrap(),
+    );
+    let max_diff = gv
+        .iter()
+        .zip(&wv)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert_eq!(max_diff, 0.0, "max |kernel - original| = {max_diff}");
+    assert_exact(&conv.kernel, &want, "rezghi replay");
+}

@@ -49,7 +49,7 @@ def set_kernel(layer, k):
     spyker.copy_array(np.ascontiguousarray(k), layer.kernel)
 
 
-def generate():
+def random_cases():
     rng = np.random.default_rng(11)
     out = {}
     kdts = ["f32"] * 4 + ["f64", "f16"]
@@ -142,4 +142,44 @@ def generate():
         for k, v in base.items():
             out[f"fc_int_{i:03d}__{k}"] = np.ascontiguousarray(v)
         out[f"fc_int_{i:03d}__kernel"] = spyker.to_numpy(fc.kernel).copy()
+    return out
+
+
+def rezghi_replay():
+    """The STDP steps of Rezghi layer-1 training on 64 digits (4 batches of 16): conv, inhibit
+    and convwta run in the original; stored are the input first-spike times, the winners and
+    their post-synaptic first-spike times (STDP reads the output only there), the initial and the
+    final kernel."""
+    import gen_train
+
+    imgs = gen_train.images(64)
+    spyker.random_seed(0)
+    conv = spyker.Conv(6, 100, 5, pad=2, mean=0.5, std=0.02)
+    conv.stdpconfig = [spyker.STDPConfig(0.0004, -0.0003)]
+    out = {"rezghi__kernel0": spyker.to_numpy(conv.kernel).copy()}
+    log = spyker.LoG(3, [0.471404521, 1.099943882, 2.042752923], pad=3)
+    times, rows = [], [[-1] * 8]
+    for bi, i in enumerate(range(0, 64, 16)):
+        b = imgs[i:i + 16].astype(np.float32) / 255.0
+        x = spyker.code(spyker.threshold(log(b), 0.01), 15)
+        pot = conv(x)
+        o = spyker.inhibit(spyker.threshold(pot, 16))
+        ws = spyker.convwta(o, 3, 5)
+        y = spyker.fire(o)
+        times.append(np.where(x.any(1), x.argmax(1), 15).astype(np.uint8))
+        for s, lst in enumerate(ws):
+            for w in lst:
+                col = y[s, :, w.z, w.y, w.x]
+                post = int(np.argmax(col)) if col.any() else 15
+                rows.append([bi, s, w.c, w.t, w.z, w.y, w.x, post])
+        conv.stdp(x, ws, y)
+    out["rezghi__in_times"] = np.stack(times)
+    out["rezghi__winners"] = np.array(rows, np.int64)
+    out["rezghi__kernel"] = spyker.to_numpy(conv.kernel).copy()
+    return out
+
+
+def generate():
+    out = random_cases()
+    out.update(rezghi_replay())
     return out
