@@ -33,7 +33,9 @@ const NONE: u8 = 0;
 const WEAK: u8 = 1;
 const STRONG: u8 = 2;
 
-/// Same-size 5×5 cross-correlation with zero padding 2, accumulated in f32 in row-major order.
+/// Same-size 5×5 cross-correlation with zero padding 2, accumulated in f32 in row-major order
+/// with fused multiply-adds: the original is compiled with contraction, and plain `a*b + c` flips
+/// near-ties in non-maximum suppression (seen on a linear ramp).
 fn corr5(src: &[f32], h: usize, w: usize, k: &[f32; 25]) -> Vec<f32> {
     let mut out = vec![0.0f32; h * w];
     for y in 0..h {
@@ -49,7 +51,7 @@ fn corr5(src: &[f32], h: usize, w: usize, k: &[f32; 25]) -> Vec<f32> {
                     if sx < 0 || sx >= w as isize {
                         continue;
                     }
-                    acc += src[sy as usize * w + sx as usize] * k[ky * 5 + kx];
+                    acc = src[sy as usize * w + sx as usize].mul_add(k[ky * 5 + kx], acc);
                 }
             }
             out[y * w + x] = acc;
@@ -226,6 +228,7 @@ mod tests {
     fn original_algorithm_is_reproduced_exactly() {
         let g = golden();
         let mut cases = 0;
+        let mut failed = Vec::new();
         for key in g.keys().filter(|k| k.starts_with("canny_") && k.ends_with("__x")) {
             let case = key.trim_end_matches("__x");
             let x = &g[key];
@@ -244,9 +247,12 @@ mod tests {
                     .filter(|(a, b)| a != b)
                     .count();
             }
-            assert_eq!(bad, 0, "{case}: {bad} pixels differ from the original");
+            if bad > 0 {
+                failed.push(format!("{case}: {bad}"));
+            }
             cases += 1;
         }
+        assert!(failed.is_empty(), "pixels differing from the original: {failed:?}");
         assert!(cases >= 10);
     }
 }
