@@ -8,7 +8,11 @@ use common::{assert_exact, Golden};
 use spyker::{canny, canny_into, set_max_threads, DType, ErrorKind, Tensor};
 
 fn edges(t: &Tensor) -> Vec<bool> {
-    t.to_vec::<u8>().unwrap().iter().map(|v| *v == 255).collect()
+    t.to_vec::<u8>()
+        .unwrap()
+        .iter()
+        .map(|v| *v == 255)
+        .collect()
 }
 
 #[test]
@@ -109,11 +113,17 @@ fn hysteresis_links_chains_of_any_length() {
             }
         }
     }
-    assert_eq!(ours, want, "edges = weak components attached to strong pixels");
+    assert_eq!(
+        ours, want,
+        "edges = weak components attached to strong pixels"
+    );
     // With low = high there are no weak pixels: only the strong end of the chain remains.
     let only_strong = edges(&canny(&x, 200.0, 200.0).unwrap());
     let m = only_strong.iter().filter(|v| **v).count();
-    assert!(m >= 1 && m < strong_orig, "strong {m}, original {strong_orig}");
+    assert!(
+        m >= 1 && m < strong_orig,
+        "strong {m}, original {strong_orig}"
+    );
     assert!(only_strong.iter().zip(&ours).all(|(s, o)| !s || *o));
 }
 
@@ -135,7 +145,10 @@ fn thresholds_are_monotone() {
     }
     // Lowering low (with high fixed) only adds linked pixels.
     assert!(count(10.0, 150.0) >= count(100.0, 150.0));
-    assert!(count(255.0, 255.0) >= 1, "the strongest pixel is 255 after normalisation");
+    assert!(
+        count(255.0, 255.0) >= 1,
+        "the strongest pixel is 255 after normalisation"
+    );
 }
 
 #[test]
@@ -180,12 +193,23 @@ fn any_dtype_rank3_and_threads() {
 fn invalid_arguments_are_errors() {
     let x = Tensor::zeros(DType::F32, &[1, 1, 8, 8]).unwrap();
     let two_d = Tensor::zeros(DType::F32, &[8, 8]).unwrap();
-    assert_eq!(canny(&two_d, 1.0, 2.0).unwrap_err().kind(), ErrorKind::Shape);
-    for (lo, hi) in [(-1.0, 10.0), (10.0, 256.0), (f64::NAN, 10.0), (1.0, f64::INFINITY)] {
+    assert_eq!(
+        canny(&two_d, 1.0, 2.0).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
+    for (lo, hi) in [
+        (-1.0, 10.0),
+        (10.0, 256.0),
+        (f64::NAN, 10.0),
+        (1.0, f64::INFINITY),
+    ] {
         assert_eq!(canny(&x, lo, hi).unwrap_err().kind(), ErrorKind::Argument);
     }
     let nan = Tensor::full(DType::F32, &[1, 1, 8, 8], f32::NAN).unwrap();
-    assert_eq!(canny(&nan, 1.0, 2.0).unwrap_err().kind(), ErrorKind::Argument);
+    assert_eq!(
+        canny(&nan, 1.0, 2.0).unwrap_err().kind(),
+        ErrorKind::Argument
+    );
     let bad = Tensor::zeros(DType::F32, &[1, 1, 8, 8]).unwrap();
     assert_eq!(
         canny_into(&x, &bad, 1.0, 2.0).unwrap_err().kind(),

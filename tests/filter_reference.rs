@@ -4,8 +4,8 @@
 mod common;
 use common::{assert_close, assert_exact, Golden};
 use spyker::{
-    set_max_threads, DType, DoG, DoGFilter, Device, ErrorKind, Expand4, Gabor, GaborFilter,
-    LoG, Tensor,
+    set_max_threads, DType, Device, DoG, DoGFilter, ErrorKind, Expand4, Gabor, GaborFilter, LoG,
+    Tensor,
 };
 
 const INPUTS: [&str; 4] = ["u8_3d", "f32_4d", "f64_4d", "i16_4d"];
@@ -97,7 +97,13 @@ fn f32_outputs_match_the_original() {
                         continue;
                     }
                     let x = g.get(&format!("in_{input}__x"));
-                    let m = build(&g, fam, n, pad_of(&g.get(&format!("{key}__pad"))), DType::F32);
+                    let m = build(
+                        &g,
+                        fam,
+                        n,
+                        pad_of(&g.get(&format!("{key}__pad"))),
+                        DType::F32,
+                    );
                     let got = m.forward(&x).unwrap();
                     let want = g.get(&format!("{key}__y"));
                     // Gabor kernels have large entries (signed-sum normalisation): scale by them too.
@@ -198,15 +204,27 @@ fn invalid_arguments_are_errors() {
     let f = [DoGFilter::new(1.0, 2.0)];
     let cpu = Device::Cpu;
     let kind = |r: spyker::Result<DoG>| r.unwrap_err().kind();
-    assert_eq!(kind(DoG::new(0, &f, 0, cpu, DType::F32)), ErrorKind::Argument);
-    assert_eq!(kind(DoG::new(1, &[], 0, cpu, DType::F32)), ErrorKind::Argument);
+    assert_eq!(
+        kind(DoG::new(0, &f, 0, cpu, DType::F32)),
+        ErrorKind::Argument
+    );
+    assert_eq!(
+        kind(DoG::new(1, &[], 0, cpu, DType::F32)),
+        ErrorKind::Argument
+    );
     assert_eq!(kind(DoG::new(1, &f, 0, cpu, DType::U8)), ErrorKind::DType);
     assert_eq!(
         kind(DoG::new(1, &[DoGFilter::new(0.0, 1.0)], 0, cpu, DType::F32)),
         ErrorKind::Argument
     );
     assert_eq!(
-        kind(DoG::new(1, &[DoGFilter::new(1.0, f64::NAN)], 0, cpu, DType::F32)),
+        kind(DoG::new(
+            1,
+            &[DoGFilter::new(1.0, f64::NAN)],
+            0,
+            cpu,
+            DType::F32
+        )),
         ErrorKind::Argument
     );
     assert_eq!(
@@ -214,9 +232,15 @@ fn invalid_arguments_are_errors() {
         ErrorKind::Argument
     );
     assert_eq!(
-        Gabor::new(1, &[GaborFilter::new(1.0, 0.0, 1.0, 0.0, 0.0)], 0, cpu, DType::F32)
-            .unwrap_err()
-            .kind(),
+        Gabor::new(
+            1,
+            &[GaborFilter::new(1.0, 0.0, 1.0, 0.0, 0.0)],
+            0,
+            cpu,
+            DType::F32
+        )
+        .unwrap_err()
+        .kind(),
         ErrorKind::Argument
     );
     let m = DoG::with_defaults(2, &f).unwrap();
@@ -229,9 +253,15 @@ fn invalid_arguments_are_errors() {
     // Wrong output shape or dtype for forward_into.
     let x = Tensor::zeros(DType::U8, &[1, 2, 6, 6]).unwrap();
     let bad = Tensor::zeros(DType::F32, &[1, 2, 3, 3]).unwrap();
-    assert_eq!(m.forward_into(&x, &bad).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        m.forward_into(&x, &bad).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let bad = Tensor::zeros(DType::F64, &[1, 2, 2, 2]).unwrap();
-    assert_eq!(m.forward_into(&x, &bad).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        m.forward_into(&x, &bad).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let ok = Tensor::zeros(DType::F32, &[1, 2, 2, 2]).unwrap();
     m.forward_into(&x, &ok).unwrap();
     // A replaced kernel of the wrong shape or an integer dtype.
@@ -248,7 +278,8 @@ fn invalid_arguments_are_errors() {
 #[test]
 fn gabor_theta_is_in_degrees_and_outputs_are_signed() {
     let f = GaborFilter::new(2.0, 45.0, 0.5, 3.0, 0.0);
-    assert_eq!(f.theta, 0.7853981633974483);
+    // 45 · 0.017453292519943295 (the original's factor) is exactly π/4 in f64.
+    assert_eq!(f.theta, std::f64::consts::FRAC_PI_4);
     let g = Golden::load("filter");
     let m = build(&g, "gabor", 1, Expand4::default(), DType::F32);
     let y = m.forward(&g.get("in_f32_4d__x")).unwrap();

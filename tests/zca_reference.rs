@@ -146,7 +146,10 @@ fn invalid_arguments_are_errors() {
     let r1 = Tensor::zeros(DType::F32, &[5]).unwrap();
     assert_eq!(z.fit(&r1, 0.1, false).unwrap_err().kind(), ErrorKind::Shape);
     let one = Tensor::zeros(DType::F32, &[1, 5]).unwrap();
-    assert_eq!(z.fit(&one, 0.1, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        z.fit(&one, 0.1, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let u = Tensor::zeros(DType::U8, &[4, 3]).unwrap();
     assert_eq!(z.fit(&u, 0.1, false).unwrap_err().kind(), ErrorKind::DType);
     let nan = Tensor::from_vec(vec![1.0f32, f32::NAN, 2.0, 3.0], &[2, 2]).unwrap();
@@ -161,7 +164,10 @@ fn invalid_arguments_are_errors() {
     );
     // Constant data with epsilon 0: singular.
     let c = Tensor::full(DType::F32, &[4, 2], 1.0).unwrap();
-    assert_eq!(z.fit(&c, 0.0, false).unwrap_err().kind(), ErrorKind::Argument);
+    assert_eq!(
+        z.fit(&c, 0.0, false).unwrap_err().kind(),
+        ErrorKind::Argument
+    );
     z.fit(&ok, 0.1, false).unwrap();
     // Feature count mismatch, integer input to apply.
     assert_eq!(z.apply(&x).unwrap_err().kind(), ErrorKind::Shape);

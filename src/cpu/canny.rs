@@ -216,10 +216,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn golden() -> BTreeMap<String, Tensor> {
-        let path = format!(
-            "{}/tests/reference/filter.npz",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/reference/filter.npz", env!("CARGO_MANIFEST_DIR"));
         crate::io::read_npz(path).unwrap().into_iter().collect()
     }
 
@@ -229,7 +226,10 @@ mod tests {
         let g = golden();
         let mut cases = 0;
         let mut failed = Vec::new();
-        for key in g.keys().filter(|k| k.starts_with("canny_") && k.ends_with("__x")) {
+        for key in g
+            .keys()
+            .filter(|k| k.starts_with("canny_") && k.ends_with("__x"))
+        {
             let case = key.trim_end_matches("__x");
             let x = &g[key];
             let y = g[&format!("{case}__y")].to_vec::<u8>().unwrap();
@@ -252,7 +252,10 @@ mod tests {
             }
             cases += 1;
         }
-        assert!(failed.is_empty(), "pixels differing from the original: {failed:?}");
+        assert!(
+            failed.is_empty(),
+            "pixels differing from the original: {failed:?}"
+        );
         assert!(cases >= 10);
     }
 }

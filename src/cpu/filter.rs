@@ -120,13 +120,7 @@ fn correlate(plane: &[f64], kernel: &[f64], g: &Geometry, out: &mut [f64]) {
 ///
 /// Each correlation is accumulated in f64 and rounded once to `T`; the DoG/LoG difference and the
 /// rectification are then done in `T`, as in the original.
-pub(crate) fn apply<T: Element>(
-    input: &[T],
-    kernel: &[T],
-    mode: Mode,
-    g: Geometry,
-    out: &mut [T],
-) {
+pub(crate) fn apply<T: Element>(input: &[T], kernel: &[T], mode: Mode, g: Geometry, out: &mut [T]) {
     let kk = g.k * g.k;
     let kernel: Vec<f64> = kernel.iter().map(|v| v.to_f64()).collect();
     let plane_in = g.h * g.w;
@@ -147,7 +141,9 @@ pub(crate) fn apply<T: Element>(
                         Mode::Gabor => {
                             correlate(&x, &kernel[f * kk..(f + 1) * kk], &g, &mut a);
                             let dst = &mut o[f * plane_out..(f + 1) * plane_out];
-                            dst.iter_mut().zip(&a).for_each(|(d, v)| *d = T::from_f64(*v));
+                            dst.iter_mut()
+                                .zip(&a)
+                                .for_each(|(d, v)| *d = T::from_f64(*v));
                         }
                         Mode::DoG | Mode::LoG => {
                             let second = g.filters * kk;

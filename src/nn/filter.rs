@@ -78,7 +78,12 @@ fn check_std(v: f64, what: &str) -> Result<()> {
 }
 
 /// Builds a kernel tensor from f64 values, rounds it to `dtype` and moves it to `device`.
-fn finish_kernel(values: Vec<f64>, shape: &[usize], device: Device, dtype: DType) -> Result<Tensor> {
+fn finish_kernel(
+    values: Vec<f64>,
+    shape: &[usize],
+    device: Device,
+    dtype: DType,
+) -> Result<Tensor> {
     Tensor::from_vec(values, shape)?
         .to_dtype(dtype)?
         .to_device(device)
@@ -119,7 +124,11 @@ fn prepare(
             (ks[1], ks[2])
         }
     };
-    let per_channel = if mode == Mode::LoG { 2 * filters } else { filters };
+    let per_channel = if mode == Mode::LoG {
+        2 * filters
+    } else {
+        filters
+    };
     let in4 = shape::to_rank(input.shape(), 4, &format!("a {what} input [B,C,H,W]"))?;
     let out_shape = shape::filter(&in4, k, per_channel, pad)?;
     let g = Geometry {
@@ -231,7 +240,15 @@ impl DoG {
 
     /// [`DoG::forward`] into a caller-provided output of the exact output shape and kernel dtype.
     pub fn forward_into(&self, input: &Tensor, output: &Tensor) -> Result<()> {
-        run("DoG", input, &self.kernel, Mode::DoG, self.pad, Some(output)).map(|_| ())
+        run(
+            "DoG",
+            input,
+            &self.kernel,
+            Mode::DoG,
+            self.pad,
+            Some(output),
+        )
+        .map(|_| ())
     }
 }
 
@@ -260,11 +277,10 @@ impl Gabor {
         let mut v = Vec::with_capacity(filters.len() * k * k);
         for f in filters {
             check_std(f.sigma, "Gabor sigma")?;
-            if !(f.lambda.is_finite() && f.lambda != 0.0)
-                || !f.theta.is_finite()
-                || !f.gamma.is_finite()
-                || !f.psi.is_finite()
-            {
+            let finite = [f.lambda, f.theta, f.gamma, f.psi]
+                .iter()
+                .all(|v| v.is_finite());
+            if !finite || f.lambda == 0.0 {
                 return Err(Error::Argument(format!(
                     "expected finite Gabor parameters and lambda != 0, got {f:?}"
                 )));
@@ -375,6 +391,14 @@ impl LoG {
 
     /// [`LoG::forward`] into a caller-provided output.
     pub fn forward_into(&self, input: &Tensor, output: &Tensor) -> Result<()> {
-        run("LoG", input, &self.kernel, Mode::LoG, self.pad, Some(output)).map(|_| ())
+        run(
+            "LoG",
+            input,
+            &self.kernel,
+            Mode::LoG,
+            self.pad,
+            Some(output),
+        )
+        .map(|_| ())
     }
 }

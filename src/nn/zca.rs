@@ -195,9 +195,7 @@ impl ZCA {
     /// Writes `mean` and `transform` to a `.npz` file (the original's format).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         match (&self.mean, &self.transform) {
-            (Some(m), Some(t)) => {
-                crate::io::write_npz(path, &[("mean", m), ("transform", t)])
-            }
+            (Some(m), Some(t)) => crate::io::write_npz(path, &[("mean", m), ("transform", t)]),
             _ => Err(Error::Argument(
                 "the ZCA module is saved before fit or load".into(),
             )),
