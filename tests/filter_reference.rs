@@ -264,6 +264,12 @@ fn invalid_arguments_are_errors() {
     );
     let ok = Tensor::zeros(DType::F32, &[1, 2, 2, 2]).unwrap();
     m.forward_into(&x, &ok).unwrap();
+    // NaN input, and a value that overflows an f16 kernel's dtype.
+    let nan = Tensor::full(DType::F32, &[1, 1, 6, 6], f32::NAN).unwrap();
+    assert_eq!(m.forward(&nan).unwrap_err().kind(), ErrorKind::Argument);
+    let m16 = DoG::new(2, &f, 0, cpu, DType::F16).unwrap();
+    let big = Tensor::full(DType::I32, &[1, 1, 6, 6], 100000).unwrap();
+    assert_eq!(m16.forward(&big).unwrap_err().kind(), ErrorKind::Argument);
     // A replaced kernel of the wrong shape or an integer dtype.
     let mut m2 = m.clone();
     m2.kernel = Tensor::zeros(DType::F32, &[3, 1, 5, 5]).unwrap();
@@ -284,4 +290,33 @@ fn gabor_theta_is_in_degrees_and_outputs_are_signed() {
     let m = build(&g, "gabor", 1, Expand4::default(), DType::F32);
     let y = m.forward(&g.get("in_f32_4d__x")).unwrap();
     assert!(y.to_vec::<f32>().unwrap().iter().any(|v| *v < 0.0));
+}
+
+#[test]
+fn a_replaced_kernel_is_used_as_given() {
+    // Identity Gabor kernel with pad 1: the output is the input (converted to f32).
+    let mut m = Gabor::new(
+        1,
+        &[GaborFilter::new(1.0, 0.0, 1.0, 3.0, 0.0)],
+        1,
+        Device::Cpu,
+        DType::F32,
+    )
+    .unwrap();
+    let mut k = vec![0.0f32; 9];
+    k[4] = 1.0;
+    m.kernel = Tensor::from_vec(k, &[1, 3, 3]).unwrap();
+    let x = Tensor::from_vec((0..24u8).collect::<Vec<_>>(), &[2, 3, 4]).unwrap();
+    let y = m.forward(&x).unwrap();
+    assert_eq!(y.shape(), &[1, 2, 3, 4]);
+    let want: Vec<f32> = (0..24).map(|v| v as f32).collect();
+    assert_eq!(y.to_vec::<f32>().unwrap(), want);
+    // A shifted tap (top-left) reads the pixel up-left: no flip (cross-correlation).
+    let mut k = vec![0.0f32; 9];
+    k[0] = 1.0;
+    m.kernel = Tensor::from_vec(k, &[1, 3, 3]).unwrap();
+    let y = m.forward(&x).unwrap().to_vec::<f32>().unwrap();
+    assert_eq!(y[0], 0.0); // padding
+    assert_eq!(y[4 + 1], 0.0); // (1, 1) reads (0, 0) = 0
+    assert_eq!(y[2 * 4 + 3], 6.0); // (2, 3) reads (1, 2) = 6
 }

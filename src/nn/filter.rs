@@ -176,6 +176,12 @@ fn run(
     let x = x.to_dtype(kernel.dtype())?;
     crate::with_float_dtype!(kernel.dtype(), T => {
         let xs = x.read::<T>()?;
+        if xs.iter().any(|v| !crate::Element::to_f64(*v).is_finite()) {
+            return Err(Error::Argument(format!(
+                "expected finite {what} input values (after conversion to {}), got NaN or infinity",
+                kernel.dtype()
+            )));
+        }
         let ks = kernel.read::<T>()?;
         let mut os = out.write::<T>()?;
         kern::apply::<T>(&xs, &ks, mode, g, &mut os);
