@@ -33,11 +33,7 @@ fn inhibit_matches_original() {
 #[test]
 fn inhibit_ties_pick_the_lowest_channel_at_the_first_crossing() {
     // [T=3, C=3, 1x1]: channels 1 and 2 tie at the first crossing (t = 1); channel 2 is larger later.
-    let x = Tensor::from_vec(
-        vec![0u8, 0, 0, 1, 2, 2, 1, 2, 9],
-        &[3, 3, 1, 1],
-    )
-    .unwrap();
+    let x = Tensor::from_vec(vec![0u8, 0, 0, 1, 2, 2, 1, 2, 9], &[3, 3, 1, 1]).unwrap();
     let y = inhibit(&x, 1).unwrap();
     assert_eq!(y.shape(), &[3, 3, 1, 1]);
     assert_eq!(y.to_vec::<u8>().unwrap(), vec![0, 0, 0, 0, 2, 0, 0, 2, 0]);
@@ -80,9 +76,6 @@ fn inhibit_errors() {
         let e = inhibit(&x, 0).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Shape, "{bad:?}");
         assert!(e.message().contains("rank 5"), "{e}");
-        assert_eq!(
-            inhibit_inplace(&x, 0).unwrap_err().kind(),
-            ErrorKind::Shape
-        );
+        assert_eq!(inhibit_inplace(&x, 0).unwrap_err().kind(), ErrorKind::Shape);
     }
 }

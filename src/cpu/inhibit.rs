@@ -37,7 +37,9 @@ pub(crate) fn inhibit<T: Element>(data: &mut [T], g: &Geom, threshold: T) {
                     let sample = &data[b * tn * cn * hw..][..tn * cn * hw];
                     wins.par_chunks_mut(BLOCK)
                         .enumerate()
-                        .for_each(|(blk, out)| find_winners(sample, g, blk * BLOCK, threshold, out));
+                        .for_each(|(blk, out)| {
+                            find_winners(sample, g, blk * BLOCK, threshold, out)
+                        });
                 });
         }
         let zero = T::zero();

@@ -118,7 +118,8 @@ pub(crate) fn max_pool<T: Element>(src: &[T], dst: &mut [T], g: &PoolGeom) {
             .for_each(|(out, inp)| {
                 for (i, orow) in out.chunks_exact_mut(ow).enumerate() {
                     orow.fill(T::min_value());
-                    let (r0, r1, top_pad, bottom_pad) = clip(i * g.stride.y, g.kernel.y, g.pad.top, h);
+                    let (r0, r1, top_pad, bottom_pad) =
+                        clip(i * g.stride.y, g.kernel.y, g.pad.top, h);
                     // Rows visited in window order: padding above, data rows, padding below; each
                     // padded row is all zeros, so one zero per padded row is enough.
                     if top_pad {

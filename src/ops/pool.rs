@@ -38,7 +38,13 @@ pub fn pad_into(
     run_pad(input, &in5, output, pad, value.into())
 }
 
-fn run_pad(input: &Tensor, in5: &[usize], output: &Tensor, pad: Expand4, value: Scalar) -> Result<()> {
+fn run_pad(
+    input: &Tensor,
+    in5: &[usize],
+    output: &Tensor,
+    pad: Expand4,
+    value: Scalar,
+) -> Result<()> {
     let planes = in5[0] * in5[1] * in5[2];
     let (h, w) = (in5[3], in5[4]);
     with_dtype!(input.dtype(), T => {
