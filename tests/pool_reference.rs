@@ -305,3 +305,29 @@ fn small_hand_checked_cases() {
     assert_eq!(y.shape(), &[1, 1, 1, 2, 3]);
     assert_eq!(y.to_vec::<u8>().unwrap(), vec![255, 1, 2, 255, 3, 4]);
 }
+
+#[test]
+fn views_with_an_offset_are_pooled_like_copies() {
+    let g = Golden::load("pool");
+    let x = g.get("max_f32_5d_k2__input"); // [2, 3, 4, 6, 6]
+    let r = g.get("rate_f32_5d_k2__rates"); // [2, 3, 6, 8]
+    let xr = g.get("rate_f32_5d_k2__input");
+    let view = x.slice(1, 2).unwrap();
+    let copy = view.copy().unwrap();
+    assert_exact(
+        &pool(&view, 3, Some(2.into()), 1, None).unwrap(),
+        &pool(&copy, 3, Some(2.into()), 1, None).unwrap(),
+        "max pool of a view",
+    );
+    assert_exact(
+        &pad(&view, (1, 0, 2, 3), 9).unwrap(),
+        &pad(&copy, (1, 0, 2, 3), 9).unwrap(),
+        "pad of a view",
+    );
+    let (xv, rv) = (xr.slice(1, 2).unwrap(), r.slice(1, 2).unwrap());
+    assert_exact(
+        &pool(&xv, 2, None, 0, Some(&rv)).unwrap(),
+        &pool(&xv.copy().unwrap(), 2, None, 0, Some(&rv.copy().unwrap())).unwrap(),
+        "rate pool of views",
+    );
+}

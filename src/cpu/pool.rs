@@ -104,46 +104,67 @@ fn take_max<T: Element>(acc: &mut T, x: T) {
 /// Max pooling over zero-padded windows of every `(b, t, c)` plane.
 ///
 /// The accumulator starts at the type's most negative finite value (the original's `lowest`, except
-/// that f16 uses -65504 rather than the original's +2^-14, spec §14.2). Window elements are visited
-/// in row-major order with a strict `>`, so NaNs are skipped and the first of equal values wins
-/// (observable only for ±0), exactly as the original.
+/// that f16 uses -65504 rather than the original's +2^-14, spec §14.2). The result equals a
+/// row-major scan of each window with a strict `>`, so NaNs are skipped and the first of equal
+/// values wins (observable only for ±0), exactly as the original. It is computed separably: the
+/// maximum of each row segment first (first column on ties), then the maximum over the window's
+/// rows (first row on ties), which picks the same element and reuses row maxima between
+/// overlapping windows; the row pass is a contiguous loop the compiler vectorises.
 pub(crate) fn max_pool<T: Element>(src: &[T], dst: &mut [T], g: &PoolGeom) {
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow);
     let spans = col_spans(g);
+    let (kx, sx) = (g.kernel.x, g.stride.x);
+    // Non-overlapping windows without horizontal padding: plain chunks of each row.
+    let chunked = kx == sx && spans.iter().all(|s| !s.left_pad && !s.right_pad);
     let zero = T::zero();
     runtime::install(|| {
         dst.par_chunks_mut(oh * ow)
             .zip(src.par_chunks(h * w))
             .with_min_len(min_planes(h * w))
-            .for_each(|(out, inp)| {
-                for (i, orow) in out.chunks_exact_mut(ow).enumerate() {
-                    orow.fill(T::min_value());
-                    let (r0, r1, top_pad, bottom_pad) =
-                        clip(i * g.stride.y, g.kernel.y, g.pad.top, h);
-                    // Rows visited in window order: padding above, data rows, padding below; each
-                    // padded row is all zeros, so one zero per padded row is enough.
-                    if top_pad {
-                        orow.iter_mut().for_each(|a| take_max(a, zero));
-                    }
-                    for r in r0..r1 {
-                        let irow = &inp[r * w..(r + 1) * w];
-                        for (a, s) in orow.iter_mut().zip(&spans) {
-                            if s.left_pad {
-                                take_max(a, zero);
+            .for_each_init(
+                || vec![T::zero(); h * ow],
+                |rowmax, (out, inp)| {
+                    for (hrow, irow) in rowmax.chunks_exact_mut(ow).zip(inp.chunks_exact(w)) {
+                        if chunked {
+                            for (a, seg) in hrow.iter_mut().zip(irow.chunks_exact(kx)) {
+                                let mut m = T::min_value();
+                                seg.iter().for_each(|&x| take_max(&mut m, x));
+                                *a = m;
                             }
-                            for &x in &irow[s.c0..s.c1] {
-                                take_max(a, x);
-                            }
-                            if s.right_pad {
-                                take_max(a, zero);
+                        } else {
+                            for (a, s) in hrow.iter_mut().zip(&spans) {
+                                let mut m = T::min_value();
+                                if s.left_pad {
+                                    take_max(&mut m, zero);
+                                }
+                                irow[s.c0..s.c1].iter().for_each(|&x| take_max(&mut m, x));
+                                if s.right_pad {
+                                    take_max(&mut m, zero);
+                                }
+                                *a = m;
                             }
                         }
                     }
-                    if bottom_pad {
-                        orow.iter_mut().for_each(|a| take_max(a, zero));
+                    for (i, orow) in out.chunks_exact_mut(ow).enumerate() {
+                        let (r0, r1, top_pad, bottom_pad) =
+                            clip(i * g.stride.y, g.kernel.y, g.pad.top, h);
+                        // Rows in window order: padding above, data rows, padding below; a padded
+                        // row is all zeros, so one zero stands for it.
+                        orow.fill(T::min_value());
+                        if top_pad {
+                            orow.iter_mut().for_each(|a| take_max(a, zero));
+                        }
+                        for hrow in rowmax[r0 * ow..r1 * ow].chunks_exact(ow) {
+                            for (a, &x) in orow.iter_mut().zip(hrow) {
+                                take_max(a, x);
+                            }
+                        }
+                        if bottom_pad {
+                            orow.iter_mut().for_each(|a| take_max(a, zero));
+                        }
                     }
-                }
-            });
+                },
+            );
     });
 }
 
