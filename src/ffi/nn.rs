@@ -316,6 +316,7 @@ pub unsafe extern "C" fn spk_conv_stdp_get(
     config: *mut spk_stdp_config,
 ) -> spk_status {
     guard(|| unsafe {
+        check_out(config, "config")?;
         let c = arg(conv, "conv")?;
         let cfg = stdp_get(&c.inner.stdpconfig, index)?;
         write_sized(config, "config", cfg.into())
@@ -466,6 +467,7 @@ pub unsafe extern "C" fn spk_fc_stdp_get(
     config: *mut spk_stdp_config,
 ) -> spk_status {
     guard(|| unsafe {
+        check_out(config, "config")?;
         let f = arg(fc, "fc")?;
         let cfg = stdp_get(&f.inner.stdpconfig, index)?;
         write_sized(config, "config", cfg.into())

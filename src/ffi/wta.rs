@@ -110,6 +110,7 @@ pub unsafe extern "C" fn spk_winners_count(
     out: *mut usize,
 ) -> spk_status {
     guard(|| unsafe {
+        check_out(out, "out")?;
         let w = arg(winners, "winners")?;
         put(out, "out", sample_ref(&w.inner, sample)?.len())
     })
@@ -124,6 +125,7 @@ pub unsafe extern "C" fn spk_winners_get(
     out: *mut spk_winner,
 ) -> spk_status {
     guard(|| unsafe {
+        check_out(out, "out")?;
         let w = arg(winners, "winners")?;
         let s = sample_ref(&w.inner, sample)?;
         let win = s.get(index).ok_or_else(|| {
