@@ -175,7 +175,12 @@ mod tests {
 
     #[test]
     fn status_strings_cover_every_code() {
-        for (code, name) in [(0, "ok"), (7, "null pointer"), (8, "internal error"), (99, "unknown status")] {
+        for (code, name) in [
+            (0, "ok"),
+            (7, "null pointer"),
+            (8, "internal error"),
+            (99, "unknown status"),
+        ] {
             let s = unsafe { CStr::from_ptr(spk_status_string(code)) };
             assert_eq!(s.to_str().unwrap(), name);
         }

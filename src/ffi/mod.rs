@@ -32,6 +32,9 @@
 //! lives in the helpers.
 
 #![allow(non_camel_case_types)]
+// The safety contract is the same for every entry point and is stated once, above and in the
+// header: each pointer argument is NULL or valid for its documented use; handles are live.
+#![allow(clippy::missing_safety_doc)]
 
 mod error;
 mod nn;
@@ -39,6 +42,9 @@ mod ptr;
 mod runtime;
 mod tensor;
 mod wta;
+
+#[cfg(test)]
+mod tests;
 
 pub use error::{spk_last_error_message, spk_status, spk_status_string};
 pub use nn::*;

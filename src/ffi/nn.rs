@@ -101,7 +101,10 @@ impl Versioned for spk_bp_config {
 /// Fills `*config` with the defaults (positive 0, negative 0, stabilize on, bounds [0, 1]) and
 /// sets `config->size = size`. Pass `sizeof(spk_stdp_config)` as `size`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_stdp_config_init(config: *mut spk_stdp_config, size: usize) -> spk_status {
+pub unsafe extern "C" fn spk_stdp_config_init(
+    config: *mut spk_stdp_config,
+    size: usize,
+) -> spk_status {
     guard(|| unsafe { init_sized(config, size, "config") })
 }
 
@@ -203,7 +206,10 @@ impl Versioned for spk_conv_options {
 /// N(0.5, 0.02) f32 weights on the CPU) and sets `options->size = size`. Pass
 /// `sizeof(spk_conv_options)` as `size`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_conv_options_init(options: *mut spk_conv_options, size: usize) -> spk_status {
+pub unsafe extern "C" fn spk_conv_options_init(
+    options: *mut spk_conv_options,
+    size: usize,
+) -> spk_status {
     guard(|| unsafe { init_sized(options, size, "options") })
 }
 
@@ -246,7 +252,10 @@ pub unsafe extern "C" fn spk_conv_free(conv: *mut spk_conv) {
 /// A handle to the kernel `[out, in, kh, kw]`, sharing its memory (writes through it change the
 /// layer). The caller frees `*out` with `spk_tensor_free`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_conv_kernel(conv: *const spk_conv, out: *mut *mut spk_tensor) -> spk_status {
+pub unsafe extern "C" fn spk_conv_kernel(
+    conv: *const spk_conv,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
         put_tensor(out, "out", arg(conv, "conv")?.inner.kernel.clone())
@@ -255,7 +264,10 @@ pub unsafe extern "C" fn spk_conv_kernel(conv: *const spk_conv, out: *mut *mut s
 
 /// Replaces the kernel with `kernel` (rank 4, f16/f32/f64); the layer shares its memory.
 #[no_mangle]
-pub unsafe extern "C" fn spk_conv_set_kernel(conv: *mut spk_conv, kernel: *const spk_tensor) -> spk_status {
+pub unsafe extern "C" fn spk_conv_set_kernel(
+    conv: *mut spk_conv,
+    kernel: *const spk_tensor,
+) -> spk_status {
     guard(|| unsafe {
         let c = arg_mut(conv, "conv")?;
         let k = tensor(kernel, "kernel")?;
@@ -388,14 +400,20 @@ impl Versioned for spk_fc_options {
 /// Fills `*options` with the defaults (1 -> 1, N(0.5, 0.02) f32 weights on the CPU) and sets
 /// `options->size = size`. Pass `sizeof(spk_fc_options)` as `size`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_options_init(options: *mut spk_fc_options, size: usize) -> spk_status {
+pub unsafe extern "C" fn spk_fc_options_init(
+    options: *mut spk_fc_options,
+    size: usize,
+) -> spk_status {
     guard(|| unsafe { init_sized(options, size, "options") })
 }
 
 /// Creates a fully connected layer; its kernel `[outsize, insize]` is drawn from the library
 /// generator. The caller frees `*out` with `spk_fc_free`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_create(options: *const spk_fc_options, out: *mut *mut spk_fc) -> spk_status {
+pub unsafe extern "C" fn spk_fc_create(
+    options: *const spk_fc_options,
+    out: *mut *mut spk_fc,
+) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
         let o = read_sized(options, "options")?;
@@ -432,7 +450,10 @@ pub unsafe extern "C" fn spk_fc_kernel(fc: *const spk_fc, out: *mut *mut spk_ten
 
 /// Replaces the kernel with `kernel` (rank 2, f16/f32/f64); the layer shares its memory.
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_set_kernel(fc: *mut spk_fc, kernel: *const spk_tensor) -> spk_status {
+pub unsafe extern "C" fn spk_fc_set_kernel(
+    fc: *mut spk_fc,
+    kernel: *const spk_tensor,
+) -> spk_status {
     guard(|| unsafe {
         let f = arg_mut(fc, "fc")?;
         let k = tensor(kernel, "kernel")?;
@@ -450,7 +471,10 @@ pub unsafe extern "C" fn spk_fc_stdp_count(fc: *const spk_fc, out: *mut usize) -
 
 /// Appends a copy of `*config` to the layer's STDP configurations.
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_stdp_add(fc: *mut spk_fc, config: *const spk_stdp_config) -> spk_status {
+pub unsafe extern "C" fn spk_fc_stdp_add(
+    fc: *mut spk_fc,
+    config: *const spk_stdp_config,
+) -> spk_status {
     guard(|| unsafe {
         let f = arg_mut(fc, "fc")?;
         let cfg = read_sized(config, "config")?;
@@ -485,7 +509,10 @@ pub unsafe extern "C" fn spk_fc_stdp_clear(fc: *mut spk_fc) -> spk_status {
 
 /// Copies the layer's backprop configuration into `*config` (whose `size` the caller set).
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_bp_get(fc: *const spk_fc, config: *mut spk_bp_config) -> spk_status {
+pub unsafe extern "C" fn spk_fc_bp_get(
+    fc: *const spk_fc,
+    config: *mut spk_bp_config,
+) -> spk_status {
     guard(|| unsafe {
         let f = arg(fc, "fc")?;
         write_sized(config, "config", f.inner.bpconfig.into())
@@ -494,7 +521,10 @@ pub unsafe extern "C" fn spk_fc_bp_get(fc: *const spk_fc, config: *mut spk_bp_co
 
 /// Sets the layer's backprop configuration from `*config`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_fc_bp_set(fc: *mut spk_fc, config: *const spk_bp_config) -> spk_status {
+pub unsafe extern "C" fn spk_fc_bp_set(
+    fc: *mut spk_fc,
+    config: *const spk_bp_config,
+) -> spk_status {
     guard(|| unsafe {
         let f = arg_mut(fc, "fc")?;
         f.inner.bpconfig = read_sized(config, "config")?.into();

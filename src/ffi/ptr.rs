@@ -37,7 +37,11 @@ pub(crate) fn check_out<T>(out: *mut T, name: &'static str) -> FfiResult {
 }
 
 /// `&[T]` of `len` elements; NULL is accepted only when `len` is 0.
-pub(crate) unsafe fn slice<'a, T>(p: *const T, len: usize, name: &'static str) -> FfiResult<&'a [T]> {
+pub(crate) unsafe fn slice<'a, T>(
+    p: *const T,
+    len: usize,
+    name: &'static str,
+) -> FfiResult<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -118,7 +122,11 @@ pub(crate) unsafe fn read_sized<T: Versioned>(p: *const T, name: &'static str) -
 
 /// Writes a sized struct into the caller's first `size` bytes (the caller set `size`, usually
 /// through the `*_init` function); the `size` field is left as the caller set it.
-pub(crate) unsafe fn write_sized<T: Versioned>(p: *mut T, name: &'static str, value: T) -> FfiResult {
+pub(crate) unsafe fn write_sized<T: Versioned>(
+    p: *mut T,
+    name: &'static str,
+    value: T,
+) -> FfiResult {
     if p.is_null() {
         return Err(FfiError::Null(name));
     }
@@ -133,7 +141,11 @@ pub(crate) unsafe fn write_sized<T: Versioned>(p: *mut T, name: &'static str, va
 }
 
 /// Fills a sized struct with defaults, for a caller whose struct is `size` bytes.
-pub(crate) unsafe fn init_sized<T: Versioned>(p: *mut T, size: usize, name: &'static str) -> FfiResult {
+pub(crate) unsafe fn init_sized<T: Versioned>(
+    p: *mut T,
+    size: usize,
+    name: &'static str,
+) -> FfiResult {
     if p.is_null() {
         return Err(FfiError::Null(name));
     }

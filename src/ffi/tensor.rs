@@ -26,7 +26,11 @@ pub(crate) unsafe fn tensor<'a>(p: *const spk_tensor, name: &'static str) -> Ffi
 }
 
 /// Writes a new tensor handle through `out`.
-pub(crate) unsafe fn put_tensor(out: *mut *mut spk_tensor, name: &'static str, t: Tensor) -> FfiResult {
+pub(crate) unsafe fn put_tensor(
+    out: *mut *mut spk_tensor,
+    name: &'static str,
+    t: Tensor,
+) -> FfiResult {
     // SAFETY: forwarded contract.
     unsafe { put_handle(out, name, spk_tensor { inner: t }) }
 }
@@ -83,7 +87,11 @@ pub unsafe extern "C" fn spk_tensor_create_on(
         check_out(out, "out")?;
         let shape = shape_arg(shape, rank)?;
         let device = device_arg(device_kind, device_index)?;
-        put_tensor(out, "out", Tensor::zeros_on(device, dtype_arg(dtype)?, &shape)?)
+        put_tensor(
+            out,
+            "out",
+            Tensor::zeros_on(device, dtype_arg(dtype)?, &shape)?,
+        )
     })
 }
 
@@ -240,13 +248,19 @@ pub unsafe extern "C" fn spk_tensor_shape(
 
 /// Writes the number of elements to `*out`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_tensor_numel(tensor: *const spk_tensor, out: *mut usize) -> spk_status {
+pub unsafe extern "C" fn spk_tensor_numel(
+    tensor: *const spk_tensor,
+    out: *mut usize,
+) -> spk_status {
     guard(|| unsafe { put(out, "out", super::tensor(tensor, "tensor")?.numel()) })
 }
 
 /// Writes the size of the elements in bytes to `*out`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_tensor_bytes(tensor: *const spk_tensor, out: *mut usize) -> spk_status {
+pub unsafe extern "C" fn spk_tensor_bytes(
+    tensor: *const spk_tensor,
+    out: *mut usize,
+) -> spk_status {
     guard(|| unsafe { put(out, "out", super::tensor(tensor, "tensor")?.bytes()) })
 }
 
@@ -316,7 +330,11 @@ pub unsafe extern "C" fn spk_tensor_slice(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put_tensor(out, "out", super::tensor(tensor, "tensor")?.slice(start, end)?)
+        put_tensor(
+            out,
+            "out",
+            super::tensor(tensor, "tensor")?.slice(start, end)?,
+        )
     })
 }
 
@@ -366,7 +384,11 @@ pub unsafe extern "C" fn spk_tensor_to_device(
     guard(|| unsafe {
         check_out(out, "out")?;
         let t = super::tensor(tensor, "tensor")?;
-        put_tensor(out, "out", t.to_device(device_arg(device_kind, device_index)?)?)
+        put_tensor(
+            out,
+            "out",
+            t.to_device(device_arg(device_kind, device_index)?)?,
+        )
     })
 }
 

@@ -52,15 +52,17 @@ pub struct spk_winners {
 
 /// The winners behind a handle argument.
 #[allow(dead_code)] // used by the wta/stdp entry points once their families land
-pub(crate) unsafe fn winners<'a>(p: *const spk_winners, name: &'static str) -> FfiResult<&'a Winners> {
+pub(crate) unsafe fn winners<'a>(
+    p: *const spk_winners,
+    name: &'static str,
+) -> FfiResult<&'a Winners> {
     Ok(&unsafe { arg(p, name) }?.inner)
 }
 
 fn sample_mut(w: &mut Winners, sample: usize) -> crate::Result<&mut Vec<Winner>> {
     let n = w.len();
-    w.get_mut(sample).ok_or_else(|| {
-        Error::Argument(format!("expected a sample index below {n}, got {sample}"))
-    })
+    w.get_mut(sample)
+        .ok_or_else(|| Error::Argument(format!("expected a sample index below {n}, got {sample}")))
 }
 
 fn sample_ref(w: &Winners, sample: usize) -> crate::Result<&Vec<Winner>> {
@@ -75,7 +77,10 @@ fn sample_ref(w: &Winners, sample: usize) -> crate::Result<&Vec<Winner>> {
 /// Creates an empty winner list for `batch` samples (batch may be 0). The caller frees `*out`
 /// with `spk_winners_free`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_winners_create(batch: usize, out: *mut *mut spk_winners) -> spk_status {
+pub unsafe extern "C" fn spk_winners_create(
+    batch: usize,
+    out: *mut *mut spk_winners,
+) -> spk_status {
     guard(|| unsafe {
         put_handle(
             out,
@@ -98,7 +103,10 @@ pub unsafe extern "C" fn spk_winners_free(winners: *mut spk_winners) {
 
 /// Writes the number of samples to `*out`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_winners_batch(winners: *const spk_winners, out: *mut usize) -> spk_status {
+pub unsafe extern "C" fn spk_winners_batch(
+    winners: *const spk_winners,
+    out: *mut usize,
+) -> spk_status {
     guard(|| unsafe { put(out, "out", arg(winners, "winners")?.inner.len()) })
 }
 
@@ -157,7 +165,10 @@ pub unsafe extern "C" fn spk_winners_push(
 #[no_mangle]
 pub unsafe extern "C" fn spk_winners_clear(winners: *mut spk_winners) -> spk_status {
     guard(|| unsafe {
-        arg_mut(winners, "winners")?.inner.iter_mut().for_each(Vec::clear);
+        arg_mut(winners, "winners")?
+            .inner
+            .iter_mut()
+            .for_each(Vec::clear);
         Ok(())
     })
 }
