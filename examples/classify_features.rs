@@ -4,9 +4,11 @@
 //! `cargo run --release --example classify_features -- FILE.npz [--linear] [--threads N]`
 //! where the file holds `train_x [N, F]`, `train_y [N]`, `test_x [M, F]`, `test_y [M]`.
 
-mod common;
+// Only the classifier: the rest of examples/common needs the spiking ops.
+#[path = "common/classify.rs"]
+mod classify;
 
-use common::classify::{accuracy, linear_svm, pca_rbf_svm, to_matrix};
+use classify::{accuracy, linear_svm, pca_rbf_svm, to_matrix};
 use std::time::Instant;
 
 fn labels(t: &spyker::Tensor) -> Result<Vec<usize>, String> {

@@ -10,7 +10,7 @@
 //! `--epochs` sets the second layer's epochs (20). `--scaled` makes the first layer's LR step
 //! every 67 instead of 500 images.
 
-mod common;
+pub mod common;
 
 use common::classify::{accuracy, linear_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
@@ -18,9 +18,13 @@ use spyker::{Code, Conv, DType, DoG, DoGFilter, Device, STDPConfig, Tensor};
 use std::time::Instant;
 
 fn main() -> Res<()> {
-    let args = Args::parse()?;
+    run(&Args::parse()?).map(|_| ())
+}
+
+/// Trains and evaluates the network; returns its test accuracy.
+pub fn run(args: &Args) -> Res<f64> {
     let total = Instant::now();
-    let data = common::load_data(&args)?;
+    let data = common::load_data(args)?;
 
     let filters = [DoGFilter::new(1.0, 2.0), DoGFilter::new(2.0, 1.0)];
     let dog = DoG::new(3, &filters, 3, Device::Cpu, DType::F32)?;
@@ -34,7 +38,7 @@ fn main() -> Res<()> {
     let mut c2 = Conv::new(32, 150, 2, 1, 1, 0.8, 0.05, Device::Cpu, DType::F32)?;
     c2.stdpconfig = vec![STDPConfig::new(0.004, -0.003)];
 
-    let loaded = common::load(&args, &mut [("conv1", &mut c1), ("conv2", &mut c2)])?;
+    let loaded = common::load(args, &mut [("conv1", &mut c1), ("conv2", &mut c2)])?;
     if !loaded {
         let spec = StdpLayer {
             threshold: 10.0,
@@ -61,7 +65,7 @@ fn main() -> Res<()> {
         };
         common::train_layer("conv2", &mut c2, &spec, &data.train, args.batch, None, layer1)?;
     }
-    common::save(&args, &[("conv1", &c1), ("conv2", &c2)])?;
+    common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
     // Features: which pooled second-layer neurons fired at all (cumulative spikes, last step).
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
@@ -72,7 +76,7 @@ fn main() -> Res<()> {
     let train_f = common::features("train features", &data.train, args.batch, feature)?;
     let test_f = common::features("test features", &data.test, args.batch, feature)?;
     phase.end(data.train_y.len() + data.test_y.len());
-    common::dump_features(&args, &train_f, &data, &test_f)?;
+    common::dump_features(args, &train_f, &data, &test_f)?;
 
     let phase = Phase::start("linear classifier");
     let pred = spyker::runtime::install(|| {
@@ -81,5 +85,5 @@ fn main() -> Res<()> {
     phase.end(data.train_y.len());
     let acc = accuracy(&pred, &data.test_y);
     common::report("kheradpisheh", acc, total.elapsed().as_secs_f64());
-    Ok(())
+    Ok(acc)
 }

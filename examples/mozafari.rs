@@ -10,7 +10,7 @@
 //! the epoch with the best test accuracy is kept, as in the original. `--load` skips the two
 //! STDP layers (and starts R-STDP from the stored third kernel).
 
-mod common;
+pub mod common;
 
 use common::{Args, LrStep, Phase, Res, StdpLayer};
 use spyker::{Code, Conv, DType, DoG, DoGFilter, Device, STDPConfig, Tensor, Winner};
@@ -28,9 +28,13 @@ fn decide(c3: &Conv, a: &Tensor) -> spyker::Result<(Vec<i64>, Vec<Vec<Winner>>, 
 }
 
 fn main() -> Res<()> {
-    let args = Args::parse()?;
+    run(&Args::parse()?).map(|_| ())
+}
+
+/// Trains and evaluates the network; returns its test accuracy.
+pub fn run(args: &Args) -> Res<f64> {
     let total = Instant::now();
-    let data = common::load_data(&args)?;
+    let data = common::load_data(args)?;
 
     let stds = [(3, 6), (6, 3), (7, 14), (14, 7), (13, 26), (26, 13)];
     let filters: Vec<DoGFilter> = stds
@@ -52,7 +56,7 @@ fn main() -> Res<()> {
 
     let every = args.interval(500);
     let layers = &mut [("conv1", &mut c1), ("conv2", &mut c2), ("conv3", &mut c3)];
-    let loaded = common::load(&args, layers)?;
+    let loaded = common::load(args, layers)?;
     let l1 = StdpLayer {
         threshold: 15.0,
         radius: 3,
@@ -156,7 +160,7 @@ fn main() -> Res<()> {
     }
     phase.end(data.train_y.len() * epochs);
     c3.kernel = best_kernel;
-    common::save(&args, &[("conv1", &c1), ("conv2", &c2), ("conv3", &c3)])?;
+    common::save(args, &[("conv1", &c1), ("conv2", &c2), ("conv3", &c3)])?;
     common::report("mozafari", best, total.elapsed().as_secs_f64());
-    Ok(())
+    Ok(best)
 }

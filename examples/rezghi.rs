@@ -5,12 +5,12 @@
 //! ```text
 //! cargo run --release --example rezghi -- [--data DIR] [--limit N] [--epochs N] [--threads N]
 //!     [--seed S] [--scaled] [--save FILE.npz | --load FILE.npz] [--batch N]
-//!     [--dump-features FILE.npz] [--no-linear]
+//!     [--dump-features FILE.npz] [--no-linear] [--quiet]
 //! ```
 //! `--epochs` sets the STDP passes of each layer (1 in the paper). `--scaled` makes the LR step
 //! every 267 instead of 2,000 images, for the 8,000-image bundled split.
 
-mod common;
+pub mod common;
 
 use common::classify::{accuracy, linear_svm, pca_rbf_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
@@ -18,11 +18,13 @@ use spyker::{Code, Conv, DType, Device, STDPConfig, Tensor, LoG};
 use std::time::Instant;
 
 fn main() -> Res<()> {
-    let no_linear = std::env::args().any(|a| a == "--no-linear");
-    let argv: Vec<String> = std::env::args().filter(|a| a != "--no-linear").collect();
-    let args = Args::parse_from(argv)?;
+    run(&Args::parse()?).map(|_| ())
+}
+
+/// Trains and evaluates the network; returns the test accuracy of the RBF SVM.
+pub fn run(args: &Args) -> Res<f64> {
     let total = Instant::now();
-    let data = common::load_data(&args)?;
+    let data = common::load_data(args)?;
 
     let log = LoG::new(3, &[0.471404521, 1.099943882, 2.042752923], 3, Device::Cpu, DType::F32)?;
     let encode = |x: &Tensor| {
@@ -37,7 +39,7 @@ fn main() -> Res<()> {
     let epochs = args.epochs.unwrap_or(1);
     let every = args.interval(2000);
 
-    let loaded = common::load(&args, &mut [("conv1", &mut c1), ("conv2", &mut c2)])?;
+    let loaded = common::load(args, &mut [("conv1", &mut c1), ("conv2", &mut c2)])?;
     if !loaded {
         let spec = StdpLayer {
             threshold: 16.0,
@@ -64,7 +66,7 @@ fn main() -> Res<()> {
         let step = Some(LrStep::new(every, 1.5, 1.5));
         common::train_layer("conv2", &mut c2, &spec, &data.train, args.batch, step, layer1)?;
     }
-    common::save(&args, &[("conv1", &c1), ("conv2", &c2)])?;
+    common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
     // 15 − first-spike time of the pooled second layer: early spikes give large features.
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
@@ -77,7 +79,7 @@ fn main() -> Res<()> {
     let train_f = common::features("train features", &data.train, args.batch, feature)?;
     let test_f = common::features("test features", &data.test, args.batch, feature)?;
     phase.end(data.train_y.len() + data.test_y.len());
-    common::dump_features(&args, &train_f, &data, &test_f)?;
+    common::dump_features(args, &train_f, &data, &test_f)?;
 
     let phase = Phase::start("PCA(200) + RBF SVM");
     let pred = spyker::runtime::install(|| {
@@ -85,7 +87,7 @@ fn main() -> Res<()> {
     })?;
     phase.end(data.train_y.len());
     let acc = accuracy(&pred, &data.test_y);
-    if !no_linear {
+    if !args.no_linear {
         let phase = Phase::start("linear SVM");
         let pred = spyker::runtime::install(|| {
             linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4)
@@ -94,5 +96,5 @@ fn main() -> Res<()> {
         println!("linear SVM: test accuracy {:.2} %", accuracy(&pred, &data.test_y) * 100.0);
     }
     common::report("rezghi (PCA + RBF SVM)", acc, total.elapsed().as_secs_f64());
-    Ok(())
+    Ok(acc)
 }

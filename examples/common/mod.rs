@@ -7,7 +7,16 @@ pub mod classify;
 use indicatif::{ProgressBar, ProgressStyle};
 use spyker::{Conv, DType, STDPConfig, Tensor};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// Set by `--quiet`: no progress bars or phase lines.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// True under `--quiet`.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// Boxed error: examples print the message and exit non-zero.
 pub type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -36,10 +45,14 @@ pub struct Args {
     pub batch: usize,
     /// Write the classifier inputs (features) to this .npz.
     pub dump_features: Option<PathBuf>,
+    /// Skip the linear classifier (Rezghi's second figure).
+    pub no_linear: bool,
+    /// Print nothing but errors and the final line (tests).
+    pub quiet: bool,
 }
 
 const USAGE: &str = "options: --data DIR  --limit N  --epochs N  --threads N  --seed S  \
---save FILE.npz  --load FILE.npz  --scaled  --batch N  --dump-features FILE.npz";
+--save FILE.npz  --load FILE.npz  --scaled  --batch N  --dump-features FILE.npz  --no-linear  --quiet";
 
 impl Args {
     /// Parses `std::env::args()`.
@@ -61,6 +74,8 @@ impl Args {
             scaled: false,
             batch: 64,
             dump_features: None,
+            no_linear: false,
+            quiet: false,
         };
         let mut it = argv.into_iter().skip(1);
         while let Some(flag) = it.next() {
@@ -76,6 +91,8 @@ impl Args {
                 "--batch" => a.batch = value()?.parse()?,
                 "--dump-features" => a.dump_features = Some(value()?.into()),
                 "--scaled" => a.scaled = true,
+                "--no-linear" => a.no_linear = true,
+                "--quiet" => a.quiet = true,
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -86,6 +103,7 @@ impl Args {
         if a.batch == 0 {
             return Err("--batch must be at least 1".into());
         }
+        QUIET.store(a.quiet, Ordering::Relaxed);
         spyker::set_max_threads(a.threads);
         spyker::random_seed(a.seed);
         Ok(a)
@@ -138,12 +156,14 @@ pub fn load_data(args: &Args) -> Res<Data> {
         test: scaled_images(&m.test_images, nte)?,
         test_y: labels(&m.test_labels, nte)?,
     };
-    println!(
+    if !quiet() {
+        println!(
         "data: {} ({ntr} train, {nte} test images) in {:.1} s, {} threads",
         args.data.display(),
         t.elapsed().as_secs_f64(),
         spyker::max_threads()
     );
+    }
     Ok(d)
 }
 
@@ -154,6 +174,9 @@ pub fn batches(n: usize, size: usize) -> impl Iterator<Item = (usize, usize)> {
 
 /// A progress bar over `n` images.
 pub fn bar(n: usize, what: &str) -> ProgressBar {
+    if quiet() {
+        return ProgressBar::hidden();
+    }
     let b = ProgressBar::new(n as u64);
     b.set_style(
         ProgressStyle::with_template(
@@ -183,6 +206,9 @@ impl Phase {
     /// Prints and returns the seconds spent; `images` is the work done, for images/s.
     pub fn end(self, images: usize) -> f64 {
         let s = self.start.elapsed().as_secs_f64();
+        if quiet() {
+            return s;
+        }
         println!(
             "{:>22}: {s:8.1} s  {:9.1} images/s",
             self.name,
