@@ -8,7 +8,7 @@
 #[path = "common/classify.rs"]
 mod classify;
 
-use classify::{accuracy, linear_svm, pca_rbf_svm, to_matrix};
+use classify::{accuracy, gamma_scale, linear_svm, to_matrix, Kernel, OneVsOne, Pca};
 use std::time::Instant;
 
 fn labels(t: &spyker::Tensor) -> Result<Vec<usize>, String> {
@@ -37,7 +37,15 @@ fn main() -> Result<(), String> {
     println!("train {:?}, test {:?}", trx.dim(), tex.dim());
     let t = Instant::now();
     // The classifier's rayon calls run on the library's pool, so --threads bounds them too.
-    let pred = spyker::runtime::install(|| pca_rbf_svm(trx.view(), &try_, tex.view(), 200, 2.4))?;
+    let pred = spyker::runtime::install(|| -> Result<Vec<usize>, String> {
+        let pca = Pca::fit(trx.view(), 200.min(trx.ncols()), 0)?;
+        let (a, b) = (pca.transform(trx.view()), pca.transform(tex.view()));
+        println!("  PCA: {:.1} s", t.elapsed().as_secs_f64());
+        let gamma = gamma_scale(a.view());
+        let svm = OneVsOne::fit(a.view(), &try_, 2.4, Kernel::Rbf { gamma })?;
+        println!("  SVM fit: {:.1} s", t.elapsed().as_secs_f64());
+        Ok(svm.predict(b.view()))
+    })?;
     println!("PCA(200) + RBF SVM: {:.4} in {:.1} s", accuracy(&pred, &tey), t.elapsed().as_secs_f64());
     if linear {
         let t = Instant::now();
