@@ -272,7 +272,7 @@ pub fn linear_svm(
     let targets: Array1<usize> = train_y.iter().copied().collect();
     let model = linfa_logistic::MultiLogisticRegression::default()
         .alpha(1.0 / c)
-        .max_iterations(std::env::var("SPYKER_LR_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(300))
+        .max_iterations(100)
         .fit(&Dataset::new(train.to_owned(), targets))
         .map_err(|e| format!("linear classifier: {e}"))?;
     Ok(model.predict(&test).to_vec())
