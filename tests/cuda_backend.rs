@@ -16,12 +16,16 @@ fn kind<T>(r: spyker::Result<T>) -> ErrorKind {
     }
 }
 
-fn gpu_or_skip(test: &str) -> bool {
+/// GPU tests run one at a time: the allocator counters they check are per device.
+static GPU_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holds the GPU for the test, or prints a skip notice and returns `None` without a device.
+fn gpu_or_skip(test: &str) -> Option<std::sync::MutexGuard<'static, ()>> {
     if spyker::cuda_available() {
-        true
+        Some(GPU_LOCK.lock().unwrap_or_else(|e| e.into_inner()))
     } else {
         eprintln!("SKIP {test}: no CUDA device");
-        false
+        None
     }
 }
 
@@ -57,7 +61,10 @@ fn without_a_gpu_every_cuda_request_is_an_error() {
     assert_eq!(kind(spyker::cuda_cache_stats(0)), ErrorKind::Device);
     assert_eq!(kind(spyker::cuda_synchronize(0)), ErrorKind::Device);
     // CPU tensors handed to the CUDA kernels directly.
-    assert_eq!(kind(fire::threshold(&t, 0.5.into(), 0.0.into())), ErrorKind::Device);
+    assert_eq!(
+        kind(fire::threshold(&t, 0.5.into(), 0.0.into())),
+        ErrorKind::Device
+    );
     // clear_context is fine without CUDA.
     spyker::clear_context();
 }
@@ -67,8 +74,22 @@ fn without_a_gpu_every_cuda_request_is_an_error() {
 /// Test values of every kind a dtype can meet: small, negative, fractional, out of range, NaN,
 /// infinities (conversions on both devices saturate the same way).
 const VALUES: [f64; 16] = [
-    0.0, 1.0, -1.0, 0.5, -2.75, 3.25, 100.0, 127.0, 255.9, -300.7, 70000.0, 5e9, -1e19, f64::NAN,
-    f64::INFINITY, f64::NEG_INFINITY,
+    0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -2.75,
+    3.25,
+    100.0,
+    127.0,
+    255.9,
+    -300.7,
+    70000.0,
+    5e9,
+    -1e19,
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
 ];
 
 /// A CPU tensor of `dtype` with `n` elements cycling through `VALUES`.
@@ -79,18 +100,20 @@ fn sample(dtype: DType, n: usize) -> Tensor {
     })
 }
 
-/// Bitwise equality of two CPU tensors (NaN == NaN with the same bits).
+/// Bitwise equality of two CPU tensors, except that any two NaNs are equal (the GPU writes the
+/// canonical NaN, the CPU keeps payloads).
 fn assert_bits_eq(a: &Tensor, b: &Tensor, what: &str) {
     assert_eq!(a.dtype(), b.dtype(), "{what}: dtype");
     assert_eq!(a.shape(), b.shape(), "{what}: shape");
     assert_eq!(a.device(), Device::Cpu);
     assert_eq!(b.device(), Device::Cpu);
-    let (x, y) = (a.to_bytes().unwrap(), b.to_bytes().unwrap());
-    if x != y {
-        let s = a.dtype().size();
-        let i = (0..x.len() / s).find(|&i| x[i * s..(i + 1) * s] != y[i * s..(i + 1) * s]).unwrap();
-        panic!("{what}: first difference at element {i}: {:?} vs {:?}", &x[i * s..(i + 1) * s], &y[i * s..(i + 1) * s]);
-    }
+    spyker::with_dtype!(a.dtype(), T => {
+        let (x, y) = (a.to_vec::<T>().unwrap(), b.to_vec::<T>().unwrap());
+        for (i, (p, q)) in x.iter().zip(&y).enumerate() {
+            let same = bytemuck::bytes_of(p) == bytemuck::bytes_of(q) || (p.is_nan() && q.is_nan());
+            assert!(same, "{what}: first difference at element {i}: {p:?} vs {q:?}");
+        }
+    })
 }
 
 fn cpu(t: &Tensor) -> Tensor {
@@ -103,9 +126,9 @@ const GPU: Device = Device::Cuda(0);
 
 #[test]
 fn round_trips_for_all_dtypes() {
-    if !gpu_or_skip("round_trips_for_all_dtypes") {
+    let Some(_gpu) = gpu_or_skip("round_trips_for_all_dtypes") else {
         return;
-    }
+    };
     for dt in DType::ALL {
         for n in [1, 7, 1000, 100_003] {
             let h = sample(dt, n);
@@ -121,24 +144,56 @@ fn round_trips_for_all_dtypes() {
         // Views keep their offset on the device.
         let h = sample(dt, 60).reshape(&[6, 10]).unwrap();
         let d = h.to_device(GPU).unwrap();
-        assert_bits_eq(&cpu(&d.index(4).unwrap()), &h.index(4).unwrap(), &format!("{dt} view"));
+        assert_bits_eq(
+            &cpu(&d.index(4).unwrap()),
+            &h.index(4).unwrap(),
+            &format!("{dt} view"),
+        );
         let dst = Tensor::zeros_on(GPU, dt, &[6, 10]).unwrap();
-        dst.slice(1, 3).unwrap().copy_from(&h.slice(2, 4).unwrap()).unwrap();
+        dst.slice(1, 3)
+            .unwrap()
+            .copy_from(&h.slice(2, 4).unwrap())
+            .unwrap();
         let back = cpu(&dst);
-        assert_bits_eq(&back.slice(1, 3).unwrap().copy().unwrap(), &h.slice(2, 4).unwrap().copy().unwrap(), &format!("{dt} slice upload"));
-        assert!(back.index(0).unwrap().to_bytes().unwrap().iter().all(|&b| b == 0));
+        assert_bits_eq(
+            &back.slice(1, 3).unwrap().copy().unwrap(),
+            &h.slice(2, 4).unwrap().copy().unwrap(),
+            &format!("{dt} slice upload"),
+        );
+        assert!(back
+            .index(0)
+            .unwrap()
+            .to_bytes()
+            .unwrap()
+            .iter()
+            .all(|&b| b == 0));
     }
 }
 
 #[test]
 fn zeros_and_fill_match_the_cpu() {
-    if !gpu_or_skip("zeros_and_fill_match_the_cpu") {
+    let Some(_gpu) = gpu_or_skip("zeros_and_fill_match_the_cpu") else {
         return;
-    }
+    };
     for dt in DType::ALL {
         let z = Tensor::zeros_on(GPU, dt, &[3, 333]).unwrap();
-        assert_bits_eq(&cpu(&z), &Tensor::zeros(dt, &[3, 333]).unwrap(), &format!("zeros {dt}"));
-        for v in [0.0, 1.0, -1.0, 0.5, -2.9, 300.0, 40000.0, 5e9, 1e300, f64::NAN] {
+        assert_bits_eq(
+            &cpu(&z),
+            &Tensor::zeros(dt, &[3, 333]).unwrap(),
+            &format!("zeros {dt}"),
+        );
+        for v in [
+            0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -2.9,
+            300.0,
+            40000.0,
+            5e9,
+            1e300,
+            f64::NAN,
+        ] {
             let d = Tensor::zeros_on(GPU, dt, &[1001]).unwrap();
             d.fill(v).unwrap();
             let h = Tensor::full(dt, &[1001], v).unwrap();
@@ -155,54 +210,78 @@ fn zeros_and_fill_match_the_cpu() {
 
 #[test]
 fn every_dtype_conversion_matches_the_cpu() {
-    if !gpu_or_skip("every_dtype_conversion_matches_the_cpu") {
+    let Some(_gpu) = gpu_or_skip("every_dtype_conversion_matches_the_cpu") else {
         return;
-    }
+    };
     for from in DType::ALL {
         let h = sample(from, 4099);
         let d = h.to_device(GPU).unwrap();
         for to in DType::ALL {
             let gd = d.to_dtype(to).unwrap();
             assert_eq!(gd.device(), GPU);
-            assert_bits_eq(&cpu(&gd), &h.to_dtype(to).unwrap(), &format!("{from} -> {to} on cuda"));
+            assert_bits_eq(
+                &cpu(&gd),
+                &h.to_dtype(to).unwrap(),
+                &format!("{from} -> {to} on cuda"),
+            );
             // Mixed-device copies convert too.
             let up = Tensor::zeros_on(GPU, to, &[4099]).unwrap();
             up.copy_from(&h).unwrap();
-            assert_bits_eq(&cpu(&up), &h.to_dtype(to).unwrap(), &format!("{from} -> {to} upload"));
+            assert_bits_eq(
+                &cpu(&up),
+                &h.to_dtype(to).unwrap(),
+                &format!("{from} -> {to} upload"),
+            );
             let down = Tensor::zeros(to, &[4099]).unwrap();
             down.copy_from(&d).unwrap();
-            assert_bits_eq(&down, &h.to_dtype(to).unwrap(), &format!("{from} -> {to} download"));
+            assert_bits_eq(
+                &down,
+                &h.to_dtype(to).unwrap(),
+                &format!("{from} -> {to} download"),
+            );
         }
     }
 }
 
 #[test]
 fn overlapping_device_copy_is_staged() {
-    if !gpu_or_skip("overlapping_device_copy_is_staged") {
+    let Some(_gpu) = gpu_or_skip("overlapping_device_copy_is_staged") else {
         return;
-    }
+    };
     let h = Tensor::from_vec((0..10).map(|i| i as f32).collect::<Vec<_>>(), &[10]).unwrap();
     let d = h.to_device(GPU).unwrap();
-    d.slice(2, 10).unwrap().copy_from(&d.slice(0, 8).unwrap()).unwrap();
-    h.slice(2, 10).unwrap().copy_from(&h.slice(0, 8).unwrap()).unwrap();
+    d.slice(2, 10)
+        .unwrap()
+        .copy_from(&d.slice(0, 8).unwrap())
+        .unwrap();
+    h.slice(2, 10)
+        .unwrap()
+        .copy_from(&h.slice(0, 8).unwrap())
+        .unwrap();
     assert_bits_eq(&cpu(&d), &h, "overlap");
 }
 
 #[test]
 fn runtime_controls_and_the_caching_allocator() {
-    if !gpu_or_skip("runtime_controls_and_the_caching_allocator") {
+    let Some(_gpu) = gpu_or_skip("runtime_controls_and_the_caching_allocator") else {
         return;
-    }
+    };
     let n = spyker::cuda_device_count();
     assert!(n >= 1);
     assert_eq!(spyker::all_devices().len(), n + 1);
     assert_eq!(kind(spyker::cuda_device_arch(n)), ErrorKind::Device);
-    assert_eq!(kind(Tensor::zeros_on(Device::Cuda(n), DType::U8, &[1])), ErrorKind::Device);
+    assert_eq!(
+        kind(Tensor::zeros_on(Device::Cuda(n), DType::U8, &[1])),
+        ErrorKind::Device
+    );
     spyker::cuda_set_device(0).unwrap();
     assert_eq!(spyker::cuda_current_device().unwrap(), 0);
     assert_eq!(Device::new(spyker::DeviceKind::Cuda, -1).unwrap(), GPU);
     let arch = spyker::cuda_device_arch(0).unwrap();
-    eprintln!("cuda:0 arch {arch}, NVRTC archs {:?}", spyker::cuda_arch_list().unwrap());
+    eprintln!(
+        "cuda:0 arch {arch}, NVRTC archs {:?}",
+        spyker::cuda_arch_list().unwrap()
+    );
     assert!(arch >= 50);
     let total = spyker::cuda_memory_total(0).unwrap();
     let free = spyker::cuda_memory_free(0).unwrap();
@@ -244,7 +323,9 @@ fn runtime_controls_and_the_caching_allocator() {
 // ------------------------------------------------------------------------------- fire family
 
 fn fire_rank_cpu<S: Element, O: Element>(x: &[S], thr: S) -> Vec<O> {
-    x.iter().map(|&v| if v > thr { O::one() } else { O::zero() }).collect()
+    x.iter()
+        .map(|&v| if v > thr { O::one() } else { O::zero() })
+        .collect()
 }
 
 fn fire_rate_cpu<S: Element, O: Element>(x: &[S], shape: [usize; 3], thr: S) -> Vec<O> {
@@ -273,7 +354,8 @@ fn potentials(dt: DType) -> Tensor {
     let v: Vec<f64> = (0..n)
         .map(|k| {
             let (t, j) = ((k / 37) % 9, k % 37);
-            (t as f64) * ((j % 7) as f64 * 0.75) - (j % 3) as f64 + if j == 5 { f64::NAN } else { 0.0 }
+            (t as f64) * ((j % 7) as f64 * 0.75) - (j % 3) as f64
+                + if j == 5 { f64::NAN } else { 0.0 }
         })
         .collect();
     spyker::with_dtype!(dt, T => Tensor::from_vec(v.iter().map(|&x| T::from_f64(x)).collect::<Vec<T>>(), &shape).unwrap())
@@ -281,9 +363,9 @@ fn potentials(dt: DType) -> Tensor {
 
 #[test]
 fn fire_rank_and_rate_match_cpu_loops_for_every_dtype_pair() {
-    if !gpu_or_skip("fire_rank_and_rate_match_cpu_loops_for_every_dtype_pair") {
+    let Some(_gpu) = gpu_or_skip("fire_rank_and_rate_match_cpu_loops_for_every_dtype_pair") else {
         return;
-    }
+    };
     for si in DType::ALL {
         let h = potentials(si);
         let d = h.to_device(GPU).unwrap();
@@ -304,7 +386,11 @@ fn fire_rank_and_rate_match_cpu_loops_for_every_dtype_pair() {
                             Tensor::from_vec(v, h.shape()).unwrap()
                         })
                     });
-                    assert_bits_eq(&cpu(&out), &expect, &format!("fire {code:?} {si}->{so} thr {thr}"));
+                    assert_bits_eq(
+                        &cpu(&out),
+                        &expect,
+                        &format!("fire {code:?} {si}->{so} thr {thr}"),
+                    );
                 }
             }
         }
@@ -313,9 +399,9 @@ fn fire_rank_and_rate_match_cpu_loops_for_every_dtype_pair() {
 
 #[test]
 fn threshold_and_quantize_match_cpu_loops() {
-    if !gpu_or_skip("threshold_and_quantize_match_cpu_loops") {
+    let Some(_gpu) = gpu_or_skip("threshold_and_quantize_match_cpu_loops") else {
         return;
-    }
+    };
     for dt in DType::ALL {
         let h = sample(dt, 5000);
         for (thr, val) in [(0.0, 0.0), (1.7, -5.0), (-1.0, 3.0), (100.0, 0.5)] {
@@ -343,18 +429,30 @@ fn threshold_and_quantize_match_cpu_loops() {
 
 #[test]
 fn fire_argument_errors() {
-    if !gpu_or_skip("fire_argument_errors") {
+    let Some(_gpu) = gpu_or_skip("fire_argument_errors") else {
         return;
-    }
+    };
     let d = Tensor::zeros_on(GPU, DType::F32, &[2, 3, 4]).unwrap();
     let h = Tensor::zeros(DType::U8, &[2, 3, 4]).unwrap();
-    assert_eq!(kind(fire::fire_into(&d, &h, 0.0.into(), Code::Rank)), ErrorKind::Device);
+    assert_eq!(
+        kind(fire::fire_into(&d, &h, 0.0.into(), Code::Rank)),
+        ErrorKind::Device
+    );
     let small = Tensor::zeros_on(GPU, DType::U8, &[5]).unwrap();
-    assert_eq!(kind(fire::fire_into(&d, &small, 0.0.into(), Code::Rank)), ErrorKind::Shape);
-    assert_eq!(kind(fire::fire_into(&d, &d, 0.0.into(), Code::Rank)), ErrorKind::Argument);
+    assert_eq!(
+        kind(fire::fire_into(&d, &small, 0.0.into(), Code::Rank)),
+        ErrorKind::Shape
+    );
+    assert_eq!(
+        kind(fire::fire_into(&d, &d, 0.0.into(), Code::Rank)),
+        ErrorKind::Argument
+    );
     let flat = Tensor::zeros_on(GPU, DType::F32, &[4]).unwrap();
     let flat_out = Tensor::zeros_on(GPU, DType::U8, &[4]).unwrap();
-    assert_eq!(kind(fire::fire_into(&flat, &flat_out, 0.0.into(), Code::Rate)), ErrorKind::Shape);
+    assert_eq!(
+        kind(fire::fire_into(&flat, &flat_out, 0.0.into(), Code::Rate)),
+        ErrorKind::Shape
+    );
     assert_eq!(kind(d.read::<f32>()), ErrorKind::Device);
     assert_eq!(kind(d.write::<f32>()), ErrorKind::Device);
     assert_eq!(kind(d.to_vec::<f32>()), ErrorKind::Device);

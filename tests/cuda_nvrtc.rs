@@ -30,7 +30,12 @@ fn archs() -> Vec<i32> {
         .map(|s| {
             s.split(',')
                 .filter(|a| !a.trim().is_empty())
-                .map(|a| a.trim().trim_start_matches("sm_").parse().expect("an arch number"))
+                .map(|a| {
+                    a.trim()
+                        .trim_start_matches("sm_")
+                        .parse()
+                        .expect("an arch number")
+                })
                 .collect()
         })
         .unwrap_or_else(|| vec![90])
@@ -74,12 +79,19 @@ fn every_kernel_file_compiles_to_cubin() {
         assert_eq!(built.len(), kernels::SOURCES.len());
         for (name, cubin) in &built {
             // An ELF image.
-            assert_eq!(&cubin[..4], b"\x7fELF", "{name} for sm_{arch} is not a CUBIN");
+            assert_eq!(
+                &cubin[..4],
+                b"\x7fELF",
+                "{name} for sm_{arch} is not a CUBIN"
+            );
             eprintln!("sm_{arch} {name}: {} bytes", cubin.len());
         }
         for (file, kernel) in expected_kernels() {
             let (_, cubin) = built.iter().find(|(n, _)| *n == file).unwrap();
-            assert!(contains(cubin, &kernel), "{file} for sm_{arch} lacks {kernel}");
+            assert!(
+                contains(cubin, &kernel),
+                "{file} for sm_{arch} lacks {kernel}"
+            );
         }
         eprintln!("sm_{arch}: all kernels compiled in {:.1?}", t.elapsed());
     }
@@ -90,8 +102,12 @@ fn compile_errors_carry_the_nvrtc_log() {
     if !nvrtc_or_skip() {
         return;
     }
-    let e = nvrtc::compile("broken.cu", "extern \"C\" __global__ void k() { undefined_name; }", 90)
-        .unwrap_err();
+    let e = nvrtc::compile(
+        "broken.cu",
+        "extern \"C\" __global__ void k() { undefined_name; }",
+        90,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), spyker::ErrorKind::Cuda);
     assert!(e.message().contains("undefined_name"), "{e}");
     assert!(e.message().contains("broken.cu"), "{e}");

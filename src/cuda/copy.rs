@@ -20,14 +20,26 @@ pub(crate) fn scalar_word(value: Scalar, dtype: DType) -> u64 {
 }
 
 /// Sets `n` elements of `dtype` at `ptr` to `value` (converted to `dtype`).
-pub(crate) fn fill(dev: &DeviceState, ptr: u64, n: usize, dtype: DType, value: Scalar) -> Result<()> {
+pub(crate) fn fill(
+    dev: &DeviceState,
+    ptr: u64,
+    n: usize,
+    dtype: DType,
+    value: Scalar,
+) -> Result<()> {
     let name = match dtype.size() {
         1 => "spk_fill_b1",
         2 => "spk_fill_b2",
         4 => "spk_fill_b4",
         _ => "spk_fill_b8",
     };
-    launch(dev, "core.cu", name, n, &[ptr, n as u64, scalar_word(value, dtype)])
+    launch(
+        dev,
+        "core.cu",
+        name,
+        n,
+        &[ptr, n as u64, scalar_word(value, dtype)],
+    )
 }
 
 /// Converts `n` elements from `src` (of `from`) into `dst` (of `to`) on one device; the ranges

@@ -197,9 +197,17 @@ pub(crate) fn device(ordinal: usize) -> Result<Arc<DeviceState>> {
 fn create_state(ordinal: usize) -> Result<DeviceState> {
     let dev = check(cu::device::get(ordinal as i32), "cuDeviceGet")?;
     // SAFETY: `dev` is a valid device handle; the primary context is retained for the whole process.
-    let ctx = check(unsafe { cu::primary_ctx::retain(dev) }, "cuDevicePrimaryCtxRetain")?;
+    let ctx = check(
+        unsafe { cu::primary_ctx::retain(dev) },
+        "cuDevicePrimaryCtxRetain",
+    )?;
     check(unsafe { cu::ctx::set_current(ctx) }, "cuCtxSetCurrent")?;
-    let attr = |a| check(unsafe { cu::device::get_attribute(dev, a) }, "cuDeviceGetAttribute");
+    let attr = |a| {
+        check(
+            unsafe { cu::device::get_attribute(dev, a) },
+            "cuDeviceGetAttribute",
+        )
+    };
     use sys::CUdevice_attribute::*;
     let major = attr(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)?;
     let minor = attr(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR)?;

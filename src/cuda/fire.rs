@@ -82,7 +82,12 @@ pub fn threshold(input: &Tensor, threshold: Scalar, value: Scalar) -> Result<()>
         "fire.cu",
         &name,
         n,
-        &[x, n as u64, scalar_word(threshold, dt), scalar_word(value, dt)],
+        &[
+            x,
+            n as u64,
+            scalar_word(threshold, dt),
+            scalar_word(value, dt),
+        ],
     )
 }
 

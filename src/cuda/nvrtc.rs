@@ -88,9 +88,11 @@ fn load() -> std::result::Result<String, String> {
     }
     // SAFETY: only tries to dlopen the library names.
     if !unsafe { sys::is_culib_present() } {
-        return Err("NVRTC (libnvrtc) was not found: set SPYKER_NVRTC_PATH to the library or \
+        return Err(
+            "NVRTC (libnvrtc) was not found: set SPYKER_NVRTC_PATH to the library or \
                     its folder, or add its folder to LD_LIBRARY_PATH"
-            .into());
+                .into(),
+        );
     }
     let version = catch_unwind(|| {
         let (mut major, mut minor) = (0, 0);
