@@ -9,6 +9,7 @@ pub(crate) mod fc;
 pub(crate) mod filter;
 pub(crate) mod fire;
 pub(crate) mod inhibit;
+pub(crate) mod introsort;
 pub(crate) mod pool;
 pub(crate) mod stdp;
 pub(crate) mod wta;

@@ -1,1 +1,164 @@
-//! CPU kernels of the `wta` family.
+//! CPU kernels of the `wta` family: per-neuron scores and greedy winner selection (spec §7.2).
+
+use crate::ops::Winner;
+use crate::{runtime, Element, Expand2, Result, Scalar, Tensor};
+use rayon::prelude::*;
+use std::ops::{Add, Div, Mul, Sub};
+
+/// The neighbourhood excluded around each winner.
+pub(crate) enum Region {
+    /// `n` neurons in a row; `radius` neurons on each side.
+    Fc { n: usize, radius: usize },
+    /// `c` maps of `h × w`; a `radius` rectangle in every map plus the winner's whole map.
+    Conv {
+        c: usize,
+        h: usize,
+        w: usize,
+        radius: Expand2,
+    },
+}
+
+/// Float arithmetic in the element type (f16 rounds after every operation, like the original's
+/// software half).
+pub(crate) trait FloatArith:
+    Element + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
+}
+impl<T> FloatArith for T where
+    T: Element + Add<Output = T> + Sub<Output = T> + Mul<Output = T> + Div<Output = T>
+{
+}
+
+/// Winners of every sample of `input` (`[B, T, ...]`, already rank-normalised and validated).
+pub(crate) fn select(
+    input: &Tensor,
+    region: Region,
+    count: usize,
+    threshold: Scalar,
+) -> Result<Vec<Vec<Winner>>> {
+    let (b, t) = (input.shape()[0], input.shape()[1]);
+    let n = input.numel() / (b * t);
+    let dt = input.dtype();
+    if dt.is_float() {
+        crate::with_float_dtype!(dt, T => {
+            let guard = input.read::<T>()?;
+            let data: &[T] = &guard;
+            let thr = threshold.to::<T>();
+            Ok(per_sample(b, |i| {
+                let s = float_scores(&data[i * t * n..(i + 1) * t * n], t, n, thr);
+                // The original stops when the best score is within 1e-5 of the sentinel
+                // (computed in the element type); NaN scores pass this test.
+                let stop = |v: T| (v - T::lowest()).to_f64().abs() < 1e-5;
+                pick(s, T::lowest(), stop, &region, count)
+            }))
+        }, else unreachable!("checked to be a float dtype"))
+    } else {
+        crate::with_dtype!(dt, T => {
+            let guard = input.read::<T>()?;
+            let data: &[T] = &guard;
+            Ok(per_sample(b, |i| {
+                let s = spike_scores(&data[i * t * n..(i + 1) * t * n], t, n);
+                pick(s, 0u16, |v| v == 0, &region, count)
+            }))
+        })
+    }
+}
+
+fn per_sample(b: usize, f: impl Fn(usize) -> Vec<Winner> + Sync + Send) -> Vec<Vec<Winner>> {
+    runtime::install(|| (0..b).into_par_iter().map(f).collect())
+}
+
+/// Potential scores: `(T-1-t_j) + (x[t_j, j] - min) / (2 (max - min))` with `t_j` the earliest
+/// step above `thr`, else the sentinel `lowest`. Min and max span the whole sample, sub-threshold
+/// values included, so the fraction stays in `[0, 0.5]` and never outranks an earlier step.
+fn float_scores<T: FloatArith>(x: &[T], t: usize, n: usize, thr: T) -> Vec<T> {
+    let (mut mn, mut mx) = (x[0], x[0]);
+    for &v in x {
+        if v < mn {
+            mn = v;
+        }
+        if v > mx {
+            mx = v;
+        }
+    }
+    let d = (mx - mn) * T::from_f64(2.0);
+    let mut s = vec![T::lowest(); n];
+    // Later steps first so the earliest crossing writes last.
+    for step in (0..t).rev() {
+        let base = T::from_i64((t - 1 - step) as i64);
+        for (j, &v) in x[step * n..(step + 1) * n].iter().enumerate() {
+            if v > thr {
+                s[j] = base + (v - mn) / d;
+            }
+        }
+    }
+    s
+}
+
+/// Spike scores (integer inputs): `T - t_j` with `t_j` the first non-zero step, 0 if silent.
+/// Kept in u16 like the original.
+fn spike_scores<T: Element>(x: &[T], t: usize, n: usize) -> Vec<u16> {
+    let mut s = vec![0u16; n];
+    for step in (0..t).rev() {
+        for (j, &v) in x[step * n..(step + 1) * n].iter().enumerate() {
+            if v != T::zero() {
+                s[j] = (t - step) as u16;
+            }
+        }
+    }
+    s
+}
+
+/// Greedy selection: the first maximum (strict `>` scan from index 0, so a NaN at index 0 is
+/// kept), stop at the sentinel, record, exclude the neighbourhood.
+fn pick<S: Copy + PartialOrd>(
+    mut s: Vec<S>,
+    lowest: S,
+    stop: impl Fn(S) -> bool,
+    region: &Region,
+    count: usize,
+) -> Vec<Winner> {
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let mut best_i = 0;
+        let mut best = s[0];
+        for (j, &v) in s.iter().enumerate().skip(1) {
+            if v > best {
+                best = v;
+                best_i = j;
+            }
+        }
+        if stop(best) {
+            break;
+        }
+        match *region {
+            Region::Fc { n, radius } => {
+                out.push(Winner::fc(0, best_i as i64));
+                let lo = best_i.saturating_sub(radius);
+                let hi = best_i.saturating_add(radius).min(n - 1);
+                s[lo..=hi].fill(lowest);
+            }
+            Region::Conv { c, h, w, radius } => {
+                let plane = h * w;
+                let (z, y, x) = (best_i / plane, (best_i % plane) / w, best_i % w);
+                out.push(Winner::new(0, 0, z as i64, y as i64, x as i64));
+                let (y0, y1) = (
+                    y.saturating_sub(radius.y),
+                    y.saturating_add(radius.y).min(h - 1),
+                );
+                let (x0, x1) = (
+                    x.saturating_sub(radius.x),
+                    x.saturating_add(radius.x).min(w - 1),
+                );
+                for ch in 0..c {
+                    for row in y0..=y1 {
+                        let base = ch * plane + row * w;
+                        s[base + x0..=base + x1].fill(lowest);
+                    }
+                }
+                s[z * plane..(z + 1) * plane].fill(lowest);
+            }
+        }
+    }
+    out
+}

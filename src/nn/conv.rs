@@ -65,3 +65,25 @@ impl Conv {
         )
     }
 }
+
+// Learning (STDP family). Kept in its own impl block, apart from the forward pass.
+impl Conv {
+    /// Dense STDP / R-STDP (spec §8.2): for each winner (per sample, in list order) the kernel of
+    /// feature map `winner.z` is updated from the first-spike times of the receptive field at
+    /// `(winner.y, winner.x)` in `input` `[B,T,C,H,W]` and of the winner neuron in `output`
+    /// `[B,T,O,H',W']` (both spike trains of the same dtype, non-zero = spike), with the
+    /// config `stdpconfig[winner.c]`; winners with a negative `c` are skipped.
+    ///
+    /// Errors (leaving the kernel untouched): no configs, an integer kernel, mismatched dtypes or
+    /// shapes, fewer winner lists than samples, a winner outside the output or with
+    /// `c >= stdpconfig.len()`. Extra winner lists beyond the batch are ignored, as in the
+    /// original.
+    pub fn stdp(
+        &mut self,
+        input: &Tensor,
+        winners: &[Vec<crate::ops::Winner>],
+        output: &Tensor,
+    ) -> Result<()> {
+        crate::ops::stdp(self, input, winners, output)
+    }
+}

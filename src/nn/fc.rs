@@ -41,3 +41,61 @@ impl FC {
         FC::new(insize, outsize, 0.5, 0.02, Device::Cpu, DType::F32)
     }
 }
+
+// Learning (STDP and backprop families). Kept in its own impl block, apart from the forward pass.
+impl FC {
+    /// Dense STDP / R-STDP (spec §8.3) with the intended post-synaptic time: the first spike of
+    /// neuron `winner.x` in `output` `[B,T,O]`. Row `winner.x` of the kernel is updated from the
+    /// first-spike times of `input` `[B,T,I]` with `stdpconfig[winner.c]`; negative `c` skips.
+    ///
+    /// The original CPU build uses post time 0 instead; [`FC::stdp_with`] with
+    /// [`crate::ops::FcPostTime::Zero`] reproduces it. Errors as [`crate::Conv::stdp`].
+    pub fn stdp(
+        &mut self,
+        input: &Tensor,
+        winners: &[Vec<crate::ops::Winner>],
+        output: &Tensor,
+    ) -> Result<()> {
+        self.stdp_with(input, winners, output, crate::ops::FcPostTime::FirstSpike)
+    }
+
+    /// [`FC::stdp`] with an explicit choice of the post-synaptic time.
+    pub fn stdp_with(
+        &mut self,
+        input: &Tensor,
+        winners: &[Vec<crate::ops::Winner>],
+        output: &Tensor,
+        post: crate::ops::FcPostTime,
+    ) -> Result<()> {
+        crate::ops::fc_stdp(&self.kernel, &self.stdpconfig, input, winners, output, post)
+    }
+
+    /// Temporal-error backprop step (spec §8.6): updates the kernel with `bpconfig`, mutates
+    /// `bpconfig.sfactor`, and returns the error for the layer below, `[B, I]`.
+    ///
+    /// `input` `[B, I]` and `output` `[B, O]` are the first-spike times of the layer's input and
+    /// output, `grad` `[B, O]` the error (e.g. from [`crate::backward`]); all three share one
+    /// dtype, which the result has too. The kernel must be f32.
+    pub fn backward(&mut self, input: &Tensor, output: &Tensor, grad: &Tensor) -> Result<Tensor> {
+        crate::ops::fc_backward(&self.kernel, &mut self.bpconfig, input, output, grad, None)
+    }
+
+    /// [`FC::backward`] writing the result into `next` `[B, I]` (same dtype as `grad`).
+    pub fn backward_into(
+        &mut self,
+        input: &Tensor,
+        output: &Tensor,
+        grad: &Tensor,
+        next: &Tensor,
+    ) -> Result<()> {
+        crate::ops::fc_backward(
+            &self.kernel,
+            &mut self.bpconfig,
+            input,
+            output,
+            grad,
+            Some(next),
+        )
+        .map(|_| ())
+    }
+}
