@@ -31,11 +31,7 @@ fn fire_rank_matches_original() {
         for (k, thr) in params(&g, &case, "threshold").into_iter().enumerate() {
             let want = want.index(k as i64).unwrap();
             let got = fire(&x, thr, want.dtype(), Code::Rank).unwrap();
-            assert_exact(
-                &got,
-                &want,
-                &format!("{case} {} thr {thr}", x.dtype()),
-            );
+            assert_exact(&got, &want, &format!("{case} {} thr {thr}", x.dtype()));
         }
     }
 }
@@ -49,11 +45,7 @@ fn fire_rate_matches_original() {
         for (k, thr) in params(&g, &case, "threshold").into_iter().enumerate() {
             let want = want.index(k as i64).unwrap();
             let got = fire(&x, thr, want.dtype(), Code::Rate).unwrap();
-            assert_exact(
-                &got,
-                &want,
-                &format!("{case} {} thr {thr}", x.dtype()),
-            );
+            assert_exact(&got, &want, &format!("{case} {} thr {thr}", x.dtype()));
         }
     }
 }
@@ -72,7 +64,11 @@ fn threshold_matches_original_in_place_and_copying() {
             let before = x.to_bytes().unwrap();
             let copied = threshold_copy(&x, thr[k], val[k]).unwrap();
             assert_exact(&copied, &want, &ctx);
-            assert_eq!(x.to_bytes().unwrap(), before, "{ctx}: copy changed the input");
+            assert_eq!(
+                x.to_bytes().unwrap(),
+                before,
+                "{ctx}: copy changed the input"
+            );
             let y = x.copy().unwrap();
             let r = threshold(&y, thr[k], val[k]).unwrap();
             assert!(r.same_storage(&y), "{ctx}: in place returns the input");
@@ -96,8 +92,16 @@ fn quantize_matches_original_in_place_and_copying() {
             let want = want.index(k as i64).unwrap();
             let ctx = format!("{case} {} ({}, {}, {})", x.dtype(), lo[k], mid[k], up[k]);
             let before = x.to_bytes().unwrap();
-            assert_exact(&quantize_copy(&x, lo[k], mid[k], up[k]).unwrap(), &want, &ctx);
-            assert_eq!(x.to_bytes().unwrap(), before, "{ctx}: copy changed the input");
+            assert_exact(
+                &quantize_copy(&x, lo[k], mid[k], up[k]).unwrap(),
+                &want,
+                &ctx,
+            );
+            assert_eq!(
+                x.to_bytes().unwrap(),
+                before,
+                "{ctx}: copy changed the input"
+            );
             let y = x.copy().unwrap();
             quantize(&y, lo[k], mid[k], up[k]).unwrap();
             assert_exact(&y, &want, &ctx);
@@ -278,13 +282,14 @@ fn hand_checked_cases() {
     let f = fire(&u, -1.0, DType::U8, Code::Rank).unwrap();
     assert_eq!(f.to_vec::<u8>().unwrap(), vec![0, 0, 0, 0]);
     // Scatter of a 1-D input is one sample.
-    let s = scatter(&Tensor::from_vec(vec![0.5f32, -1.0, 2.0], &[3]).unwrap(), 3, DType::U8)
-        .unwrap();
+    let s = scatter(
+        &Tensor::from_vec(vec![0.5f32, -1.0, 2.0], &[3]).unwrap(),
+        3,
+        DType::U8,
+    )
+    .unwrap();
     assert_eq!(s.shape(), &[1, 3, 3]);
-    assert_eq!(
-        s.to_vec::<u8>().unwrap(),
-        vec![0, 1, 0, 1, 1, 0, 1, 1, 1]
-    );
+    assert_eq!(s.to_vec::<u8>().unwrap(), vec![0, 1, 0, 1, 1, 0, 1, 1, 1]);
 }
 
 #[test]
@@ -325,8 +330,13 @@ fn error_paths() {
     let bad = Tensor::zeros(DType::U8, &[2, 12]).unwrap();
     for e in [
         fire_into(&x3, &bad, 0.0, Code::Rank).unwrap_err(),
-        gather_into(&x3, &Tensor::zeros(DType::U8, &[2, 5]).unwrap(), 0.0, Code::Rank)
-            .unwrap_err(),
+        gather_into(
+            &x3,
+            &Tensor::zeros(DType::U8, &[2, 5]).unwrap(),
+            0.0,
+            Code::Rank,
+        )
+        .unwrap_err(),
         scatter_into(&x3, &Tensor::zeros(DType::U8, &[2, 3, 3]).unwrap()).unwrap_err(),
         scatter_into(&x3, &Tensor::zeros(DType::U8, &[2]).unwrap()).unwrap_err(),
     ] {
@@ -337,6 +347,11 @@ fn error_paths() {
     let e = fire_into(&x3, &x3, 0.0, Code::Rank).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Argument);
     let flat = x3.reshape(&[2, 12]).unwrap();
-    let e = gather_into(&x3, &flat.slice(0, 1).unwrap().reshape(&[2, 6]).unwrap(), 0.0, Code::Rank);
+    let e = gather_into(
+        &x3,
+        &flat.slice(0, 1).unwrap().reshape(&[2, 6]).unwrap(),
+        0.0,
+        Code::Rank,
+    );
     assert!(e.is_err());
 }

@@ -165,7 +165,9 @@ pub(crate) fn fire_rate<T: NeuronElement, O: Element>(
             o.copy_from_slice(&count);
         }
     };
-    run(x.len(), || (0..batch * chunks).into_par_iter().for_each(task));
+    run(x.len(), || {
+        (0..batch * chunks).into_par_iter().for_each(task)
+    });
 }
 
 /// `x <= threshold → value`, in place.
@@ -202,24 +204,22 @@ pub(crate) fn gather_rank<T: Element, O: Element>(
 ) {
     run(x.len(), || {
         out.par_chunks_mut(n).enumerate().for_each(|(b, ob)| {
-            ob.par_chunks_mut(FEATURES)
-                .enumerate()
-                .for_each(|(c, oc)| {
-                    let j0 = b * time * n + c * FEATURES;
-                    let mut first = vec![time as i64; oc.len()];
-                    // Walking backwards leaves the earliest crossing, branch-free.
-                    for t in (0..time).rev() {
-                        let row = &x[j0 + t * n..j0 + t * n + oc.len()];
-                        for (f, &v) in first.iter_mut().zip(row) {
-                            if v > threshold {
-                                *f = t as i64;
-                            }
+            ob.par_chunks_mut(FEATURES).enumerate().for_each(|(c, oc)| {
+                let j0 = b * time * n + c * FEATURES;
+                let mut first = vec![time as i64; oc.len()];
+                // Walking backwards leaves the earliest crossing, branch-free.
+                for t in (0..time).rev() {
+                    let row = &x[j0 + t * n..j0 + t * n + oc.len()];
+                    for (f, &v) in first.iter_mut().zip(row) {
+                        if v > threshold {
+                            *f = t as i64;
                         }
                     }
-                    for (o, &f) in oc.iter_mut().zip(&first) {
-                        *o = O::from_i64(f);
-                    }
-                })
+                }
+                for (o, &f) in oc.iter_mut().zip(&first) {
+                    *o = O::from_i64(f);
+                }
+            })
         })
     });
 }
