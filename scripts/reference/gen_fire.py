@@ -1,10 +1,11 @@
 """Golden cases of the neuron ops: fire (rank and rate), threshold, quantize, gather, scatter.
 
-Key layout: `<op>_<n>__input`; `__out` stacks the original's results for the parameter sets (its dtype is the
-requested output dtype); parameters are f64 arrays with one entry per set (`__threshold`, `__value`,
-`__lower`, `__middle`, `__upper`, `__time`). Values avoid the C++ UB of spec §1.5 (out-of-range
-float -> integer element conversion) but include scalar wrap-around (§1.4), integer overflow in
-rate firing, ties at the threshold and NaN.
+Key layout: `<op>_<n>__input`; `__out` stacks along a new leading axis the original's results for
+the parameter sets (its dtype is the requested output dtype); parameters are f64 arrays with one
+entry per set (`__threshold`, `__value`, `__lower`, `__middle`, `__upper`; gather adds `__code`,
+0 rank / 1 rate). Scatter cases hold one result (`__time`, `__out` unstacked). Values avoid the
+C++ UB of spec §1.5 (out-of-range float -> integer element conversion) but include scalar
+wrap-around (§1.4), integer overflow in rate firing, ties at the threshold and NaN.
 """
 import numpy as np
 import spyker
@@ -112,9 +113,11 @@ def generate():
     # Counts kept in the output dtype: u8 and i8 wrap, f16 saturates at 2048.
     x = np.arange(300, dtype=np.float32).reshape(1, 300, 1)
     for od in ["u8", "i8", "u16"]:
-        add("firerate", input=x, threshold=v([0.5]), out=st([spyker.fire(x, 0.5, dtype=od, code="rate")]))
+        add("firerate", input=x, threshold=v([0.5]),
+            out=st([spyker.fire(x, 0.5, dtype=od, code="rate")]))
     x = np.arange(2100, dtype=np.float32).reshape(1, 2100, 1)
-    add("firerate", input=x, threshold=v([0.5]), out=st([spyker.fire(x, 0.5, dtype="f16", code="rate")]))
+    add("firerate", input=x, threshold=v([0.5]),
+        out=st([spyker.fire(x, 0.5, dtype="f16", code="rate")]))
     # f16 rounds level + threshold in half precision.
     x = np.array([1000.0, 1000.5, 1001.0, 1001.5], dtype=np.float16).reshape(1, 4, 1)
     thrs = [0.25, 0.3, 0.5]
@@ -164,17 +167,20 @@ def generate():
                 out=st([spyker.gather(x, 1.0, dtype=od, code="rate")]))
         # Non-monotone input: the first crossing counts.
         x = values(rng, dt, (2, 8, 6))
-        add("gather", input=x, threshold=v([3.0]), code=s(0), out=st([spyker.gather(x, 3.0, code="rank")]))
+        add("gather", input=x, threshold=v([3.0]), code=s(0),
+            out=st([spyker.gather(x, 3.0, code="rank")]))
     # "Never" is T converted to the output dtype (wraps in u8, inf in f16, rounds in f16).
     x = np.zeros((1, 300, 3), dtype=np.float32)
     x[0, 100:, 1] = 1
     x[0, 299:, 2] = 1
     for od in ["u8", "i8", "u16", "f16"]:
-        add("gather", input=x, threshold=v([0.5]), code=s(0), out=st([spyker.gather(x, 0.5, dtype=od)]))
+        add("gather", input=x, threshold=v([0.5]), code=s(0),
+            out=st([spyker.gather(x, 0.5, dtype=od)]))
     x = np.zeros((1, 3000, 2), dtype=np.float32)
     x[0, 2049:, 0] = 1
     x[0, 2051:, 1] = 1
-    add("gather", input=x, threshold=v([0.5]), code=s(0), out=st([spyker.gather(x, 0.5, dtype="f16")]))
+    add("gather", input=x, threshold=v([0.5]), code=s(0),
+        out=st([spyker.gather(x, 0.5, dtype="f16")]))
 
     # ------------------------------------------------------------------ scatter
     shapes = [(6,), (3, 5), (2, 2, 3, 2)]

@@ -42,8 +42,8 @@ fn expect_shape(op: &str, output: &Tensor, want: &[usize]) -> Result<()> {
 /// `[B, T, rest…]` viewed as `(B, T, N)` after `least3` normalisation (a 2-D input is one sample).
 fn btn(op: &str, input: &Tensor) -> Result<(Vec<usize>, (usize, usize, usize))> {
     let s = shape::at_least(input.shape(), 3, &format!("{op} input [B, T, ...]"))?;
-    let n = s[2..].iter().product();
-    Ok(((s.clone()), (s[0], s[1], n)))
+    let dims = (s[0], s[1], s[2..].iter().product());
+    Ok((s, dims))
 }
 
 /// Converts potentials to spikes.
