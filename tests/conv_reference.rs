@@ -13,6 +13,23 @@ fn expand4(t: &Tensor) -> Expand4 {
     Expand4::from_slice(&t.to_vec::<i64>().unwrap()).unwrap()
 }
 
+/// The largest absolute difference and the largest difference in ulps of `want` (printed by the
+/// tolerance tests, `--nocapture`, to document the measured agreement).
+fn max_diff(got: &Tensor, want: &Tensor) -> (f64, f64) {
+    let g = got.to_vec_as::<f64>().unwrap();
+    let w = want.to_vec_as::<f64>().unwrap();
+    let ulp = |x: f64| {
+        if want.dtype() == DType::F64 {
+            f64::EPSILON * x.abs().max(f64::MIN_POSITIVE)
+        } else {
+            f64::from(f32::EPSILON) * x.abs().max(1e-30)
+        }
+    };
+    g.iter().zip(&w).fold((0.0, 0.0), |(a, u), (x, y)| {
+        ((x - y).abs().max(a), ((x - y).abs() / ulp(*y)).max(u))
+    })
+}
+
 /// Runs golden case `c` through `conv` and `conv_into`.
 fn run_case(g: &Golden, c: &str) -> (Tensor, Tensor) {
     let x = g.get(&format!("{c}__input"));
@@ -59,6 +76,8 @@ fn float_cases_match_within_tolerance() {
     assert!(cases.len() >= 3);
     for c in cases {
         let (got, want) = run_case(&g, &c);
+        let (abs, ulps) = max_diff(&got, &want);
+        eprintln!("conv {c}: max |diff| {abs:e}, max {ulps:.2} ulp");
         assert_close(&got, &want, 1e-5, 1e-5, &c);
     }
 }

@@ -5,6 +5,23 @@ mod common;
 use common::{assert_close, assert_exact, Golden};
 use spyker::{DType, ErrorKind, Tensor};
 
+/// The largest absolute difference and the largest difference in ulps of `want` (printed by the
+/// tolerance tests, `--nocapture`, to document the measured agreement).
+fn max_diff(got: &Tensor, want: &Tensor) -> (f64, f64) {
+    let g = got.to_vec_as::<f64>().unwrap();
+    let w = want.to_vec_as::<f64>().unwrap();
+    let ulp = |x: f64| {
+        if want.dtype() == DType::F64 {
+            f64::EPSILON * x.abs().max(f64::MIN_POSITIVE)
+        } else {
+            f64::from(f32::EPSILON) * x.abs().max(1e-30)
+        }
+    };
+    g.iter().zip(&w).fold((0.0, 0.0), |(a, u), (x, y)| {
+        ((x - y).abs().max(a), ((x - y).abs() / ulp(*y)).max(u))
+    })
+}
+
 fn run_case(g: &Golden, c: &str) -> (Tensor, Tensor) {
     let x = g.get(&format!("{c}__input"));
     let k = g.get(&format!("{c}__kernel"));
@@ -52,6 +69,8 @@ fn float_cases_match_within_tolerance() {
     assert!(cases.len() >= 5);
     for c in cases {
         let (got, want) = run_case(&g, &c);
+        let (abs, ulps) = max_diff(&got, &want);
+        eprintln!("fc {c}: max |diff| {abs:e}, max {ulps:.2} ulp");
         let tol = if want.dtype() == DType::F64 { 1e-12 } else { 1e-5 };
         assert_close(&got, &want, tol, tol, &c);
     }
