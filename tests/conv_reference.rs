@@ -85,18 +85,8 @@ fn float_cases_match_within_tolerance() {
 #[test]
 fn conv_layer_forward_matches_original() {
     let g = Golden::load("conv");
-    let mut layer = spyker::Conv::new(
-        6,
-        16,
-        5,
-        1,
-        2,
-        0.5,
-        0.02,
-        spyker::Device::Cpu,
-        DType::F32,
-    )
-    .unwrap();
+    let mut layer =
+        spyker::Conv::new(6, 16, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap();
     layer.kernel = g.get("float_rezghi__kernel");
     let x = g.get("float_rezghi__input");
     let want = g.get("float_rezghi__layer");
@@ -107,9 +97,13 @@ fn conv_layer_forward_matches_original() {
     assert_exact(&into, &got, "Conv::forward_into");
     // The layer's own initialisation after the same seed gives the same kernel.
     spyker::random_seed(7);
-    let fresh = spyker::Conv::new(6, 16, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32)
-        .unwrap();
-    assert_exact(&fresh.kernel, &layer.kernel, "Conv kernel after random_seed(7)");
+    let fresh =
+        spyker::Conv::new(6, 16, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap();
+    assert_exact(
+        &fresh.kernel,
+        &layer.kernel,
+        "Conv kernel after random_seed(7)",
+    );
 }
 
 /// f16 and f64 kernels (rejected by the original): the exact cases give the same values in every
@@ -117,7 +111,12 @@ fn conv_layer_forward_matches_original() {
 #[test]
 fn f16_and_f64_kernels_give_the_exact_results() {
     let g = Golden::load("conv");
-    for c in ["exact_s1p1", "exact_s21p1234", "exact_rank4", "exact_dtype_f64"] {
+    for c in [
+        "exact_s1p1",
+        "exact_s21p1234",
+        "exact_rank4",
+        "exact_dtype_f64",
+    ] {
         let x = g.get(&format!("{c}__input"));
         let s = expand2(&g.get(&format!("{c}__stride")));
         let p = expand4(&g.get(&format!("{c}__pad")));
@@ -126,7 +125,11 @@ fn f16_and_f64_kernels_give_the_exact_results() {
             let k = g.get(&format!("{c}__kernel")).to_dtype(dt).unwrap();
             let got = spyker::conv(&x, &k, s, p).unwrap();
             assert_eq!(got.dtype(), dt);
-            assert_exact(&got.to_dtype(DType::F32).unwrap(), &want, &format!("{c} {dt}"));
+            assert_exact(
+                &got.to_dtype(DType::F32).unwrap(),
+                &want,
+                &format!("{c} {dt}"),
+            );
         }
     }
 }
@@ -162,11 +165,7 @@ fn deterministic_across_thread_counts() {
 /// right 0), stride 1 → 3×2 output.
 #[test]
 fn hand_checked_small_case() {
-    let x = Tensor::from_vec(
-        vec![1.0f32, 2., 3., 4., 5., 6., 7., 8., 9.],
-        &[1, 1, 3, 3],
-    )
-    .unwrap();
+    let x = Tensor::from_vec(vec![1.0f32, 2., 3., 4., 5., 6., 7., 8., 9.], &[1, 1, 3, 3]).unwrap();
     let k = Tensor::from_vec(vec![1.0f32, 0., 0., -1.], &[1, 1, 2, 2]).unwrap();
     let y = spyker::conv(&x, &k, 1, (1, 0, 0, 0)).unwrap();
     assert_eq!(y.shape(), &[1, 1, 1, 3, 2]);
@@ -226,17 +225,25 @@ fn invalid_outputs_are_errors() {
     spyker::conv_into(&x, &k, &ok4, 1, 0).unwrap();
     let bad_shape = Tensor::zeros(DType::F32, &[1, 2, 4, 4, 5]).unwrap();
     assert_eq!(
-        spyker::conv_into(&x, &k, &bad_shape, 1, 0).unwrap_err().kind(),
+        spyker::conv_into(&x, &k, &bad_shape, 1, 0)
+            .unwrap_err()
+            .kind(),
         ErrorKind::Shape
     );
     let bad_dtype = Tensor::zeros(DType::F64, &[1, 2, 4, 4, 4]).unwrap();
     assert_eq!(
-        spyker::conv_into(&x, &k, &bad_dtype, 1, 0).unwrap_err().kind(),
+        spyker::conv_into(&x, &k, &bad_dtype, 1, 0)
+            .unwrap_err()
+            .kind(),
         ErrorKind::DType
     );
     // Output sharing memory with the input.
     let buf = Tensor::zeros(DType::F32, &[2 * 3 * 36 + 2 * 4 * 16]).unwrap();
-    let xin = buf.slice(0, 2 * 3 * 36).unwrap().reshape_to(&[1, 2, 3, 6, 6]).unwrap();
+    let xin = buf
+        .slice(0, 2 * 3 * 36)
+        .unwrap()
+        .reshape_to(&[1, 2, 3, 6, 6])
+        .unwrap();
     let yout = buf
         .slice(2 * 3 * 36, 2 * 3 * 36 + 2 * 4 * 16)
         .unwrap()

@@ -29,7 +29,11 @@ fn run_case(g: &Golden, c: &str) -> (Tensor, Tensor) {
     let want = g.get(&format!("{c}__output"));
     let before = k.to_bytes().unwrap();
     let got = spyker::fc(&x, &k, sign).unwrap();
-    assert_eq!(k.to_bytes().unwrap(), before, "{c}: the kernel must not change");
+    assert_eq!(
+        k.to_bytes().unwrap(),
+        before,
+        "{c}: the kernel must not change"
+    );
     let into = Tensor::full(k.dtype(), want.shape(), 3.0).unwrap();
     spyker::fc_into(&x, &k, &into, sign).unwrap();
     assert_exact(&into, &got, &format!("{c}: fc_into vs fc"));
@@ -71,7 +75,11 @@ fn float_cases_match_within_tolerance() {
         let (got, want) = run_case(&g, &c);
         let (abs, ulps) = max_diff(&got, &want);
         eprintln!("fc {c}: max |diff| {abs:e}, max {ulps:.2} ulp");
-        let tol = if want.dtype() == DType::F64 { 1e-12 } else { 1e-5 };
+        let tol = if want.dtype() == DType::F64 {
+            1e-12
+        } else {
+            1e-5
+        };
         assert_close(&got, &want, tol, tol, &c);
     }
 }
@@ -100,7 +108,12 @@ fn fc_layer_forward_matches_original() {
 #[test]
 fn f16_kernels_give_the_exact_results() {
     let g = Golden::load("fc");
-    for c in ["exact_plain", "exact_sign", "exact_plain_rank2", "exact_sign_rows"] {
+    for c in [
+        "exact_plain",
+        "exact_sign",
+        "exact_plain_rank2",
+        "exact_sign_rows",
+    ] {
         let x = g.get(&format!("{c}__input"));
         let k = g.get(&format!("{c}__kernel")).to_dtype(DType::F16).unwrap();
         let sign = g.scalar(&format!("{c}__sign")) != 0.0;
@@ -146,26 +159,50 @@ fn invalid_arguments_are_errors() {
     let k = Tensor::zeros(DType::F32, &[4, 5]).unwrap();
     // Feature mismatch.
     let k6 = Tensor::zeros(DType::F32, &[4, 6]).unwrap();
-    assert_eq!(spyker::fc(&x, &k6, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc(&x, &k6, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     // Integer kernel.
     let ki = Tensor::zeros(DType::I32, &[4, 5]).unwrap();
-    assert_eq!(spyker::fc(&x, &ki, false).unwrap_err().kind(), ErrorKind::DType);
+    assert_eq!(
+        spyker::fc(&x, &ki, false).unwrap_err().kind(),
+        ErrorKind::DType
+    );
     // Wrong ranks: 1-D and 4-D inputs (the original fails both), 1-D and 3-D kernels.
     let x1 = Tensor::zeros(DType::U8, &[5]).unwrap();
-    assert_eq!(spyker::fc(&x1, &k, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc(&x1, &k, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let x4 = Tensor::zeros(DType::U8, &[1, 2, 3, 5]).unwrap();
-    assert_eq!(spyker::fc(&x4, &k, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc(&x4, &k, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let k1 = Tensor::zeros(DType::F32, &[5]).unwrap();
-    assert_eq!(spyker::fc(&x, &k1, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc(&x, &k1, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let k3 = Tensor::zeros(DType::F32, &[1, 4, 5]).unwrap();
-    assert_eq!(spyker::fc(&x, &k3, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc(&x, &k3, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     // Outputs: wrong shape, wrong dtype, aliasing the input.
     let o = Tensor::zeros(DType::F32, &[2, 3, 4]).unwrap();
     spyker::fc_into(&x, &k, &o, false).unwrap();
     let o = Tensor::zeros(DType::F32, &[2, 3, 5]).unwrap();
-    assert_eq!(spyker::fc_into(&x, &k, &o, false).unwrap_err().kind(), ErrorKind::Shape);
+    assert_eq!(
+        spyker::fc_into(&x, &k, &o, false).unwrap_err().kind(),
+        ErrorKind::Shape
+    );
     let o = Tensor::zeros(DType::F64, &[2, 3, 4]).unwrap();
-    assert_eq!(spyker::fc_into(&x, &k, &o, false).unwrap_err().kind(), ErrorKind::DType);
+    assert_eq!(
+        spyker::fc_into(&x, &k, &o, false).unwrap_err().kind(),
+        ErrorKind::DType
+    );
     let xf = Tensor::zeros(DType::F32, &[2, 3, 4]).unwrap();
     let k4 = Tensor::zeros(DType::F32, &[4, 4]).unwrap();
     assert_eq!(

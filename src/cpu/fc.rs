@@ -79,9 +79,11 @@ pub(crate) fn fc<I: Element, T: Kernel>(
     };
 
     crate::runtime::install(|| {
-        out.par_chunks_mut(ROWS * outputs).enumerate().for_each_init(
-            || (Vec::with_capacity(ROWS * inputs), Vec::new()),
-            |(x, scratch), (b, dst)| run(x, scratch, b, dst),
-        );
+        out.par_chunks_mut(ROWS * outputs)
+            .enumerate()
+            .for_each_init(
+                || (Vec::with_capacity(ROWS * inputs), Vec::new()),
+                |(x, scratch), (b, dst)| run(x, scratch, b, dst),
+            );
     });
 }

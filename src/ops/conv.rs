@@ -99,8 +99,7 @@ pub fn conv_into(
     check_output(output, &outs, kernel.dtype(), "conv")?;
     if output.same_storage(input) || output.same_storage(kernel) {
         return Err(Error::Argument(
-            "expected a conv output that does not share memory with the input or the kernel"
-                .into(),
+            "expected a conv output that does not share memory with the input or the kernel".into(),
         ));
     }
     run(input, kernel, output, &geom)
