@@ -10,6 +10,10 @@ use rayon::prelude::*;
 /// The accumulation types: the GEMM runs in f32 for f16/f32 kernels and in f64 for f64 kernels
 /// (f16 is widened because the original has no f16 path and f16 sums lose too much precision).
 pub(crate) trait Acc: Element {
+    /// `self * a + b` with a single rounding (a fused multiply-add, as the GEMM microkernels use).
+    fn fma(self, a: Self, b: Self) -> Self;
+    /// `self + a`.
+    fn add(self, a: Self) -> Self;
     /// `dst[m×n] = lhs[m×k] · rhs[k×n]` with explicit row/column strides (in elements), single
     /// threaded. `dst` is overwritten; it must not alias `lhs` or `rhs`.
     ///
@@ -35,6 +39,14 @@ pub(crate) trait Acc: Element {
 macro_rules! impl_acc {
     ($t:ty) => {
         impl Acc for $t {
+            #[inline(always)]
+            fn fma(self, a: Self, b: Self) -> Self {
+                self.mul_add(a, b)
+            }
+            #[inline(always)]
+            fn add(self, a: Self) -> Self {
+                self + a
+            }
             #[inline]
             unsafe fn gemm(
                 m: usize,
@@ -203,29 +215,50 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     debug_assert_eq!(out.len(), g.frames * frame_out);
     let weights: Vec<T::Acc> = kernel.iter().map(|w| w.cast::<T::Acc>()).collect();
     let direct = as_acc_mut::<T>(out).is_some();
+    // Skipping zero inputs is exact only when no weight is infinite or NaN (0 · inf = NaN).
+    let finite = weights
+        .iter()
+        .all(|w| w.to_f64().is_finite());
+    let sparse = finite.then(|| SparseKernel::new(&weights, o, k));
 
-    let run = |col: &mut Vec<T::Acc>, scratch: &mut Vec<T::Acc>, n: usize, dst: &mut [T]| {
-        im2col::<I, T>(&input[n * frame_in..(n + 1) * frame_in], g, col);
+    let run = |col: &mut Vec<T::Acc>,
+               scratch: &mut Vec<T::Acc>,
+               list: &mut Vec<(usize, T::Acc)>,
+               n: usize,
+               dst: &mut [T]| {
+        let frame = &input[n * frame_in..(n + 1) * frame_in];
         let target: &mut [T::Acc] = match as_acc_mut::<T>(dst) {
             Some(d) => d,
             None => scratch.as_mut_slice(),
         };
-        // SAFETY: weights is [o × k], col is [k × p] and target is [o × p], all row-major.
-        unsafe {
-            T::Acc::gemm(
-                o,
-                p,
-                k,
-                target.as_mut_ptr(),
-                p as isize,
-                1,
-                weights.as_ptr(),
-                k as isize,
-                1,
-                col.as_ptr(),
-                p as isize,
-                1,
-            );
+        let nonzero = frame
+            .iter()
+            .filter(|x| to_acc::<I, T>(**x) != <T::Acc as Element>::zero())
+            .count();
+        match &sparse {
+            Some(sk) if nonzero * SPARSE_DENSITY_DIV <= frame_in => {
+                sk.frame::<I, T>(frame, g, list, target);
+            }
+            _ => {
+                im2col::<I, T>(frame, g, col);
+                // SAFETY: weights is [o × k], col is [k × p] and target is [o × p], row-major.
+                unsafe {
+                    T::Acc::gemm(
+                        o,
+                        p,
+                        k,
+                        target.as_mut_ptr(),
+                        p as isize,
+                        1,
+                        weights.as_ptr(),
+                        k as isize,
+                        1,
+                        col.as_ptr(),
+                        p as isize,
+                        1,
+                    );
+                }
+            }
         }
         if !direct {
             for (d, s) in dst.iter_mut().zip(scratch.iter()) {
@@ -238,8 +271,245 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     let scratch_len = if direct { 0 } else { frame_out };
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out).enumerate().for_each_init(
-            || (vec![zero; k * p], vec![zero; scratch_len]),
-            |(col, scratch), (n, dst)| run(col, scratch, n, dst),
+            || (vec![zero; k * p], vec![zero; scratch_len], Vec::new()),
+            |(col, scratch, list), (n, dst)| run(col, scratch, list, n, dst),
         );
     });
+}
+
+/// Frames with at most `1 / SPARSE_DENSITY_DIV` non-zero inputs (spike trains) take the sparse
+/// path: the work is proportional to the spikes instead of the whole input.
+const SPARSE_DENSITY_DIV: usize = 3;
+
+/// Output channels accumulated together by the sparse path (kept in registers).
+const CHUNK: usize = 32;
+
+/// The kernel transposed to `[K, O']` (O' = O rounded up to [`CHUNK`], zero padded) for the
+/// sparse path.
+///
+/// For every output pixel the sparse path adds `w[o, k] · x[k]` over the non-zero inputs `x[k]`
+/// of its patch in increasing `k`, starting from +0.0, with a fused multiply-add (a plain add when
+/// `x[k] = 1`, which rounds identically). The GEMM path computes the same sequence of roundings
+/// (sequential FMA over `k` from +0.0), and a skipped zero input would have added ±0.0 to a sum
+/// that is never -0.0; so both paths give the same bits.
+struct SparseKernel<A> {
+    wt: Vec<A>,
+    outputs: usize,
+    padded: usize,
+}
+
+impl<A: Acc> SparseKernel<A> {
+    fn new(weights: &[A], outputs: usize, patch: usize) -> Self {
+        let padded = outputs.div_ceil(CHUNK) * CHUNK;
+        let mut wt = vec![A::zero(); patch * padded];
+        for o in 0..outputs {
+            for k in 0..patch {
+                wt[k * padded + o] = weights[o * patch + k];
+            }
+        }
+        SparseKernel {
+            wt,
+            outputs,
+            padded,
+        }
+    }
+
+    /// One frame `[C,H,W]` into `dst` (`[O, oh·ow]`).
+    fn frame<I: Element, T: Kernel<Acc = A>>(
+        &self,
+        frame: &[I],
+        g: &Geometry,
+        list: &mut Vec<(usize, A)>,
+        dst: &mut [A],
+    ) {
+        let p_total = g.pixels();
+        for i in 0..g.oh {
+            for j in 0..g.ow {
+                list.clear();
+                let mut binary = true;
+                for c in 0..g.channels {
+                    let plane = &frame[c * g.height * g.width..(c + 1) * g.height * g.width];
+                    for u in 0..g.kh {
+                        let y = (i * g.sy + u) as isize - g.top as isize;
+                        if y < 0 || y >= g.height as isize {
+                            continue;
+                        }
+                        let row = &plane[y as usize * g.width..(y as usize + 1) * g.width];
+                        for v in 0..g.kw {
+                            let x = (j * g.sx + v) as isize - g.left as isize;
+                            if x < 0 || x >= g.width as isize {
+                                continue;
+                            }
+                            let val = to_acc::<I, T>(row[x as usize]);
+                            if val != A::zero() {
+                                binary &= val == A::one();
+                                list.push(((c * g.kh + u) * g.kw + v, val));
+                            }
+                        }
+                    }
+                }
+                let p = i * g.ow + j;
+                accumulate(&self.wt, self.padded, self.outputs, list, binary, p, p_total, dst);
+            }
+        }
+    }
+}
+
+/// Sums the weight rows of `list` for one output pixel `p` and stores them in `dst[o·stride + p]`.
+#[allow(clippy::too_many_arguments)]
+fn accumulate<A: Acc>(
+    wt: &[A],
+    padded: usize,
+    outputs: usize,
+    list: &[(usize, A)],
+    binary: bool,
+    p: usize,
+    stride: usize,
+    dst: &mut [A],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports the features enabled for this call.
+            unsafe { accumulate_avx2(wt, padded, outputs, list, binary, p, stride, dst) };
+            return;
+        }
+    }
+    accumulate_body(wt, padded, outputs, list, binary, p, stride, dst);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn accumulate_avx2<A: Acc>(
+    wt: &[A],
+    padded: usize,
+    outputs: usize,
+    list: &[(usize, A)],
+    binary: bool,
+    p: usize,
+    stride: usize,
+    dst: &mut [A],
+) {
+    accumulate_body(wt, padded, outputs, list, binary, p, stride, dst)
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn accumulate_body<A: Acc>(
+    wt: &[A],
+    padded: usize,
+    outputs: usize,
+    list: &[(usize, A)],
+    binary: bool,
+    p: usize,
+    stride: usize,
+    dst: &mut [A],
+) {
+    for oc in (0..padded).step_by(CHUNK) {
+        let mut acc = [A::zero(); CHUNK];
+        if binary {
+            for &(k, _) in list {
+                let w: &[A; CHUNK] = wt[k * padded + oc..k * padded + oc + CHUNK]
+                    .try_into()
+                    .expect("chunk length");
+                for q in 0..CHUNK {
+                    acc[q] = acc[q].add(w[q]);
+                }
+            }
+        } else {
+            for &(k, x) in list {
+                let w: &[A; CHUNK] = wt[k * padded + oc..k * padded + oc + CHUNK]
+                    .try_into()
+                    .expect("chunk length");
+                for q in 0..CHUNK {
+                    acc[q] = w[q].fma(x, acc[q]);
+                }
+            }
+        }
+        for (q, a) in acc.iter().enumerate().take(outputs.saturating_sub(oc)) {
+            dst[(oc + q) * stride + p] = *a;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sparse and GEMM paths give identical bits on spike and small-integer inputs with
+    /// general float kernels, over strides and pads.
+    #[test]
+    fn sparse_and_gemm_paths_agree_bit_for_bit() {
+        let mut state = 12345u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (sy, sx, top, left, kh, kw, maxval) in [
+            (1, 1, 2, 2, 5, 5, 1u64),
+            (2, 1, 1, 0, 3, 4, 1),
+            (1, 3, 0, 3, 4, 2, 3),
+            (1, 1, 1, 1, 3, 3, 255),
+        ] {
+            let (c, h, w, o) = (3, 11, 10, 37);
+            let oh = (h + 2 * top - kh) / sy + 1;
+            let ow = (w + 2 * left - kw) / sx + 1;
+            let g = Geometry {
+                frames: 1,
+                channels: c,
+                height: h,
+                width: w,
+                outputs: o,
+                kh,
+                kw,
+                sy,
+                sx,
+                top,
+                left,
+                oh,
+                ow,
+            };
+            let input: Vec<u8> = (0..c * h * w)
+                .map(|_| {
+                    if next() % 4 == 0 {
+                        (next() % maxval + 1) as u8
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let weights: Vec<f32> = (0..o * c * kh * kw)
+                .map(|_| (next() % 2_000_001) as f32 / 1e6 - 1.0)
+                .collect();
+            let mut col = vec![0f32; c * kh * kw * oh * ow];
+            im2col::<u8, f32>(&input, &g, &mut col);
+            let mut dense = vec![0f32; o * oh * ow];
+            unsafe {
+                f32::gemm(
+                    o,
+                    oh * ow,
+                    c * kh * kw,
+                    dense.as_mut_ptr(),
+                    (oh * ow) as isize,
+                    1,
+                    weights.as_ptr(),
+                    (c * kh * kw) as isize,
+                    1,
+                    col.as_ptr(),
+                    (oh * ow) as isize,
+                    1,
+                );
+            }
+            let sk = SparseKernel::new(&weights, o, c * kh * kw);
+            let mut sparse = vec![f32::NAN; o * oh * ow];
+            sk.frame::<u8, f32>(&input, &g, &mut Vec::new(), &mut sparse);
+            let a: Vec<u32> = dense.iter().map(|x| x.to_bits()).collect();
+            let b: Vec<u32> = sparse.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(a, b, "stride ({sy},{sx}) pad ({top},{left}) kernel {kh}x{kw}");
+        }
+    }
 }
