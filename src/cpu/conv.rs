@@ -223,7 +223,7 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
 
     let run = |col: &mut Vec<T::Acc>,
                scratch: &mut Vec<T::Acc>,
-               list: &mut Vec<(usize, T::Acc)>,
+               sp: &mut Spikes<T::Acc>,
                n: usize,
                dst: &mut [T]| {
         let frame = &input[n * frame_in..(n + 1) * frame_in];
@@ -231,14 +231,12 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
             Some(d) => d,
             None => scratch.as_mut_slice(),
         };
-        let nonzero = frame
-            .iter()
-            .filter(|x| to_acc::<I, T>(**x) != <T::Acc as Element>::zero())
-            .count();
+        let use_sparse = sparse.is_some() && {
+            sp.collect::<I, T>(frame, g);
+            sp.nz.len() * SPARSE_DENSITY_DIV <= frame_in
+        };
         match &sparse {
-            Some(sk) if nonzero * SPARSE_DENSITY_DIV <= frame_in => {
-                sk.frame::<I, T>(frame, g, list, target);
-            }
+            Some(sk) if use_sparse => sk.frame(sp, g, target),
             _ => {
                 im2col::<I, T>(frame, g, col);
                 // SAFETY: weights is [o × k], col is [k × p] and target is [o × p], row-major.
@@ -271,8 +269,8 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     let scratch_len = if direct { 0 } else { frame_out };
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out).enumerate().for_each_init(
-            || (vec![zero; k * p], vec![zero; scratch_len], Vec::new()),
-            |(col, scratch, list), (n, dst)| run(col, scratch, list, n, dst),
+            || (vec![zero; k * p], vec![zero; scratch_len], Spikes::default()),
+            |(col, scratch, sp), (n, dst)| run(col, scratch, sp, n, dst),
         );
     });
 }
@@ -314,50 +312,114 @@ impl<A: Acc> SparseKernel<A> {
         }
     }
 
-    /// One frame `[C,H,W]` into `dst` (`[O, oh·ow]`).
-    fn frame<I: Element, T: Kernel<Acc = A>>(
-        &self,
-        frame: &[I],
-        g: &Geometry,
-        list: &mut Vec<(usize, A)>,
-        dst: &mut [A],
-    ) {
+    /// One frame (its non-zero inputs in `sp`) into `dst` (`[O, oh·ow]`).
+    fn frame(&self, sp: &mut Spikes<A>, g: &Geometry, dst: &mut [A]) {
         let p_total = g.pixels();
+        let simd = simd_available();
+        let Spikes {
+            rows,
+            nz,
+            list,
+            binary,
+        } = sp;
         for i in 0..g.oh {
             for j in 0..g.ow {
                 list.clear();
-                let mut binary = true;
+                // Patch column v of input column x: v = x - x0.
+                let x0 = (j * g.sx) as isize - g.left as isize;
                 for c in 0..g.channels {
-                    let plane = &frame[c * g.height * g.width..(c + 1) * g.height * g.width];
                     for u in 0..g.kh {
                         let y = (i * g.sy + u) as isize - g.top as isize;
                         if y < 0 || y >= g.height as isize {
                             continue;
                         }
-                        let row = &plane[y as usize * g.width..(y as usize + 1) * g.width];
-                        for v in 0..g.kw {
-                            let x = (j * g.sx + v) as isize - g.left as isize;
-                            if x < 0 || x >= g.width as isize {
+                        let r = c * g.height + y as usize;
+                        let base = (c * g.kh + u) * g.kw;
+                        for &(x, val) in &nz[rows[r]..rows[r + 1]] {
+                            let v = x as isize - x0;
+                            if v < 0 {
                                 continue;
                             }
-                            let val = to_acc::<I, T>(row[x as usize]);
-                            if val != A::zero() {
-                                binary &= val == A::one();
-                                list.push(((c * g.kh + u) * g.kw + v, val));
+                            if v >= g.kw as isize {
+                                break;
                             }
+                            list.push((base + v as usize, val));
                         }
                     }
                 }
                 let p = i * g.ow + j;
-                accumulate(&self.wt, self.padded, self.outputs, list, binary, p, p_total, dst);
+                accumulate(
+                    simd,
+                    &self.wt,
+                    self.padded,
+                    self.outputs,
+                    list,
+                    *binary,
+                    p,
+                    p_total,
+                    dst,
+                );
             }
         }
+    }
+}
+
+/// The non-zero inputs of one frame, row by row, and a per-pixel work list (reused buffers).
+struct Spikes<A> {
+    /// `nz[rows[c·H + y] .. rows[c·H + y + 1]]` are the `(x, value)` of row `y` of channel `c`.
+    rows: Vec<usize>,
+    nz: Vec<(usize, A)>,
+    /// `(patch index k, value)` of one output pixel, in increasing `k`.
+    list: Vec<(usize, A)>,
+    /// Every non-zero value is 1 (spikes): plain adds instead of FMAs (same rounding).
+    binary: bool,
+}
+
+impl<A> Default for Spikes<A> {
+    fn default() -> Self {
+        Spikes {
+            rows: Vec::new(),
+            nz: Vec::new(),
+            list: Vec::new(),
+            binary: true,
+        }
+    }
+}
+
+impl<A: Acc> Spikes<A> {
+    fn collect<I: Element, T: Kernel<Acc = A>>(&mut self, frame: &[I], g: &Geometry) {
+        self.rows.clear();
+        self.nz.clear();
+        self.binary = true;
+        for row in frame.chunks_exact(g.width) {
+            self.rows.push(self.nz.len());
+            for (x, v) in row.iter().enumerate() {
+                let val = to_acc::<I, T>(*v);
+                if val != A::zero() {
+                    self.binary &= val == A::one();
+                    self.nz.push((x, val));
+                }
+            }
+        }
+        self.rows.push(self.nz.len());
+    }
+}
+
+fn simd_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
 /// Sums the weight rows of `list` for one output pixel `p` and stores them in `dst[o·stride + p]`.
 #[allow(clippy::too_many_arguments)]
 fn accumulate<A: Acc>(
+    simd: bool,
     wt: &[A],
     padded: usize,
     outputs: usize,
@@ -369,13 +431,13 @@ fn accumulate<A: Acc>(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports the features enabled for this call.
+        if simd {
+            // SAFETY: the caller checked that the CPU supports AVX2 and FMA.
             unsafe { accumulate_avx2(wt, padded, outputs, list, binary, p, stride, dst) };
             return;
         }
     }
+    let _ = simd;
     accumulate_body(wt, padded, outputs, list, binary, p, stride, dst);
 }
 
@@ -506,7 +568,9 @@ mod tests {
             }
             let sk = SparseKernel::new(&weights, o, c * kh * kw);
             let mut sparse = vec![f32::NAN; o * oh * ow];
-            sk.frame::<u8, f32>(&input, &g, &mut Vec::new(), &mut sparse);
+            let mut sp = Spikes::default();
+            sp.collect::<u8, f32>(&input, &g);
+            sk.frame(&mut sp, &g, &mut sparse);
             let a: Vec<u32> = dense.iter().map(|x| x.to_bits()).collect();
             let b: Vec<u32> = sparse.iter().map(|x| x.to_bits()).collect();
             assert_eq!(a, b, "stride ({sy},{sx}) pad ({top},{left}) kernel {kh}x{kw}");
