@@ -321,25 +321,44 @@ impl<A: Acc> SparseKernel<A> {
             nz,
             list,
             binary,
+            cursor,
+            pix,
         } = sp;
+        pix.resize(p_total * self.padded, A::zero());
+        cursor.resize(g.channels * g.kh, 0);
         for i in 0..g.oh {
+            // cursor[c·kh + u]: first non-zero of the input row under kernel row u not yet left
+            // behind by the window (x0 only grows with j).
+            for c in 0..g.channels {
+                for u in 0..g.kh {
+                    let y = (i * g.sy + u) as isize - g.top as isize;
+                    cursor[c * g.kh + u] = if y < 0 || y >= g.height as isize {
+                        usize::MAX
+                    } else {
+                        rows[c * g.height + y as usize]
+                    };
+                }
+            }
             for j in 0..g.ow {
                 list.clear();
                 // Patch column v of input column x: v = x - x0.
                 let x0 = (j * g.sx) as isize - g.left as isize;
                 for c in 0..g.channels {
                     for u in 0..g.kh {
-                        let y = (i * g.sy + u) as isize - g.top as isize;
-                        if y < 0 || y >= g.height as isize {
+                        let cu = c * g.kh + u;
+                        let mut at = cursor[cu];
+                        if at == usize::MAX {
                             continue;
                         }
-                        let r = c * g.height + y as usize;
-                        let base = (c * g.kh + u) * g.kw;
-                        for &(x, val) in &nz[rows[r]..rows[r + 1]] {
+                        let y = i * g.sy + u - g.top;
+                        let end = rows[c * g.height + y + 1];
+                        while at < end && (nz[at].0 as isize) < x0 {
+                            at += 1;
+                        }
+                        cursor[cu] = at;
+                        let base = cu * g.kw;
+                        for &(x, val) in &nz[at..end] {
                             let v = x as isize - x0;
-                            if v < 0 {
-                                continue;
-                            }
                             if v >= g.kw as isize {
                                 break;
                             }
@@ -352,13 +371,21 @@ impl<A: Acc> SparseKernel<A> {
                     simd,
                     &self.wt,
                     self.padded,
-                    self.outputs,
                     list,
                     *binary,
-                    p,
-                    p_total,
-                    dst,
+                    &mut pix[p * self.padded..(p + 1) * self.padded],
                 );
+            }
+        }
+        // Pixel-major [P, O'] to channel-major [O, P], in tiles that stay in the L1 cache.
+        const TILE: usize = 16;
+        for p0 in (0..p_total).step_by(TILE) {
+            let p1 = (p0 + TILE).min(p_total);
+            for o in 0..self.outputs {
+                let d = &mut dst[o * p_total + p0..o * p_total + p1];
+                for (q, d) in d.iter_mut().enumerate() {
+                    *d = pix[(p0 + q) * self.padded + o];
+                }
             }
         }
     }
@@ -373,6 +400,10 @@ struct Spikes<A> {
     list: Vec<(usize, A)>,
     /// Every non-zero value is 1 (spikes): plain adds instead of FMAs (same rounding).
     binary: bool,
+    /// Per kernel row, the scan position in `nz` (see `SparseKernel::frame`).
+    cursor: Vec<usize>,
+    /// Pixel-major sums `[P, O']` before the transpose into the output.
+    pix: Vec<A>,
 }
 
 impl<A> Default for Spikes<A> {
@@ -382,6 +413,8 @@ impl<A> Default for Spikes<A> {
             nz: Vec::new(),
             list: Vec::new(),
             binary: true,
+            cursor: Vec::new(),
+            pix: Vec::new(),
         }
     }
 }
@@ -416,83 +449,66 @@ fn simd_available() -> bool {
     }
 }
 
-/// Sums the weight rows of `list` for one output pixel `p` and stores them in `dst[o·stride + p]`.
-#[allow(clippy::too_many_arguments)]
+/// Sums the weight rows of `list` for one output pixel into `out` (`O'` values).
 fn accumulate<A: Acc>(
     simd: bool,
     wt: &[A],
     padded: usize,
-    outputs: usize,
     list: &[(usize, A)],
     binary: bool,
-    p: usize,
-    stride: usize,
-    dst: &mut [A],
+    out: &mut [A],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if simd {
             // SAFETY: the caller checked that the CPU supports AVX2 and FMA.
-            unsafe { accumulate_avx2(wt, padded, outputs, list, binary, p, stride, dst) };
+            unsafe { accumulate_avx2(wt, padded, list, binary, out) };
             return;
         }
     }
     let _ = simd;
-    accumulate_body(wt, padded, outputs, list, binary, p, stride, dst);
+    accumulate_body(wt, padded, list, binary, out);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-#[allow(clippy::too_many_arguments)]
 unsafe fn accumulate_avx2<A: Acc>(
     wt: &[A],
     padded: usize,
-    outputs: usize,
     list: &[(usize, A)],
     binary: bool,
-    p: usize,
-    stride: usize,
-    dst: &mut [A],
+    out: &mut [A],
 ) {
-    accumulate_body(wt, padded, outputs, list, binary, p, stride, dst)
+    accumulate_body(wt, padded, list, binary, out)
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn accumulate_body<A: Acc>(
     wt: &[A],
     padded: usize,
-    outputs: usize,
     list: &[(usize, A)],
     binary: bool,
-    p: usize,
-    stride: usize,
-    dst: &mut [A],
+    out: &mut [A],
 ) {
-    for oc in (0..padded).step_by(CHUNK) {
+    for (oc, out) in out.chunks_exact_mut(CHUNK).enumerate() {
+        let oc = oc * CHUNK;
         let mut acc = [A::zero(); CHUNK];
         if binary {
             for &(k, _) in list {
-                let w: &[A; CHUNK] = wt[k * padded + oc..k * padded + oc + CHUNK]
-                    .try_into()
-                    .expect("chunk length");
-                for q in 0..CHUNK {
-                    acc[q] = acc[q].add(w[q]);
+                let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
+                for (a, w) in acc.iter_mut().zip(w) {
+                    *a = a.add(*w);
                 }
             }
         } else {
             for &(k, x) in list {
-                let w: &[A; CHUNK] = wt[k * padded + oc..k * padded + oc + CHUNK]
-                    .try_into()
-                    .expect("chunk length");
-                for q in 0..CHUNK {
-                    acc[q] = w[q].fma(x, acc[q]);
+                let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
+                for (a, w) in acc.iter_mut().zip(w) {
+                    *a = w.fma(x, *a);
                 }
             }
         }
-        for (q, a) in acc.iter().enumerate().take(outputs.saturating_sub(oc)) {
-            dst[(oc + q) * stride + p] = *a;
-        }
+        out.copy_from_slice(&acc);
     }
 }
 
