@@ -5,8 +5,8 @@
 mod common;
 use common::{assert_exact, Golden};
 use spyker::{
-    fire, fire_into, gather, gather_into, quantize, quantize_copy, scatter, scatter_into,
-    set_max_threads, threshold, threshold_copy, Code, DType, ErrorKind, Tensor,
+    fire, fire_into, gather, gather_into, quantize, quantize_inplace, scatter, scatter_into,
+    set_max_threads, threshold, threshold_inplace, Code, DType, ErrorKind, Tensor,
 };
 
 /// The parameter `field` of `case` as a list (one entry per stacked result).
@@ -62,7 +62,7 @@ fn threshold_matches_original_in_place_and_copying() {
             let want = want.index(k as i64).unwrap();
             let ctx = format!("{case} {} thr {} value {}", x.dtype(), thr[k], val[k]);
             let before = x.to_bytes().unwrap();
-            let copied = threshold_copy(&x, thr[k], val[k]).unwrap();
+            let copied = threshold(&x, thr[k], val[k]).unwrap();
             assert_exact(&copied, &want, &ctx);
             assert_eq!(
                 x.to_bytes().unwrap(),
@@ -70,8 +70,7 @@ fn threshold_matches_original_in_place_and_copying() {
                 "{ctx}: copy changed the input"
             );
             let y = x.copy().unwrap();
-            let r = threshold(&y, thr[k], val[k]).unwrap();
-            assert!(r.same_storage(&y), "{ctx}: in place returns the input");
+            threshold_inplace(&y, thr[k], val[k]).unwrap();
             assert_exact(&y, &want, &ctx);
         }
     }
@@ -93,7 +92,7 @@ fn quantize_matches_original_in_place_and_copying() {
             let ctx = format!("{case} {} ({}, {}, {})", x.dtype(), lo[k], mid[k], up[k]);
             let before = x.to_bytes().unwrap();
             assert_exact(
-                &quantize_copy(&x, lo[k], mid[k], up[k]).unwrap(),
+                &quantize(&x, lo[k], mid[k], up[k]).unwrap(),
                 &want,
                 &ctx,
             );
@@ -103,7 +102,7 @@ fn quantize_matches_original_in_place_and_copying() {
                 "{ctx}: copy changed the input"
             );
             let y = x.copy().unwrap();
-            quantize(&y, lo[k], mid[k], up[k]).unwrap();
+            quantize_inplace(&y, lo[k], mid[k], up[k]).unwrap();
             assert_exact(&y, &want, &ctx);
         }
     }
@@ -194,8 +193,8 @@ fn results_do_not_depend_on_the_thread_count() {
             gather(&x, 3.0, DType::I32, Code::Rank).unwrap(),
             gather(&x, 0.0, DType::F32, Code::Rate).unwrap(),
             scatter(&times, 7, DType::U8).unwrap(),
-            threshold_copy(&x, 2.0, -1.0).unwrap(),
-            quantize_copy(&x, 0.0, 2.0, 1.0).unwrap(),
+            threshold(&x, 2.0, -1.0).unwrap(),
+            quantize(&x, 0.0, 2.0, 1.0).unwrap(),
         ];
         outs.push(scatter(&x.reshape(&[2, -1]).unwrap(), 5, DType::F16).unwrap());
         outs.into_iter()
@@ -318,10 +317,10 @@ fn error_paths() {
     for e in [
         fire(&x3, f64::NAN, DType::U8, Code::Rank).unwrap_err(),
         gather(&x3, f32::NAN, DType::U8, Code::Rank).unwrap_err(),
+        threshold_inplace(&x3, f64::NAN, 0.0).unwrap_err(),
         threshold(&x3, f64::NAN, 0.0).unwrap_err(),
-        threshold_copy(&x3, f64::NAN, 0.0).unwrap_err(),
+        quantize_inplace(&x3, 0.0, f64::NAN, 1.0).unwrap_err(),
         quantize(&x3, 0.0, f64::NAN, 1.0).unwrap_err(),
-        quantize_copy(&x3, 0.0, f64::NAN, 1.0).unwrap_err(),
     ] {
         assert_eq!(e.kind(), ErrorKind::Argument);
         assert!(e.message().contains("NaN"), "{e}");

@@ -97,19 +97,9 @@ pub fn fire_into(
     Ok(())
 }
 
-/// Replaces, in place, every element `<= threshold` with `value` (both converted to the tensor's
-/// dtype); larger elements and NaN are kept. Returns `input` (the same memory) for chaining.
+/// Replaces every element `<= threshold` with `value` (both converted to the tensor's dtype) in a
+/// copy of `input`; larger elements and NaN are kept. `input` is left unchanged.
 pub fn threshold(
-    input: &Tensor,
-    threshold: impl Into<Scalar>,
-    value: impl Into<Scalar>,
-) -> Result<Tensor> {
-    threshold_in_place(input, threshold.into(), value.into())?;
-    Ok(input.clone())
-}
-
-/// [`threshold`] on a copy: `input` is left unchanged.
-pub fn threshold_copy(
     input: &Tensor,
     threshold: impl Into<Scalar>,
     value: impl Into<Scalar>,
@@ -119,6 +109,15 @@ pub fn threshold_copy(
     let output = input.copy()?;
     threshold_in_place(&output, threshold, value.into())?;
     Ok(output)
+}
+
+/// [`threshold`] in place (the original's default): `input` itself is modified.
+pub fn threshold_inplace(
+    input: &Tensor,
+    threshold: impl Into<Scalar>,
+    value: impl Into<Scalar>,
+) -> Result<()> {
+    threshold_in_place(input, threshold.into(), value.into())
 }
 
 fn threshold_in_place(input: &Tensor, threshold: Scalar, value: Scalar) -> Result<()> {
@@ -131,21 +130,9 @@ fn threshold_in_place(input: &Tensor, threshold: Scalar, value: Scalar) -> Resul
     Ok(())
 }
 
-/// Binarises, in place: every element `< middle` becomes `lower`, every other element (NaN
-/// included) `upper`; the three scalars are converted to the tensor's dtype. Returns `input`
-/// (the same memory) for chaining.
+/// Binarises a copy of `input`: every element `< middle` becomes `lower`, every other element
+/// (NaN included) `upper`; the three scalars are converted to the tensor's dtype.
 pub fn quantize(
-    input: &Tensor,
-    lower: impl Into<Scalar>,
-    middle: impl Into<Scalar>,
-    upper: impl Into<Scalar>,
-) -> Result<Tensor> {
-    quantize_in_place(input, lower.into(), middle.into(), upper.into())?;
-    Ok(input.clone())
-}
-
-/// [`quantize`] on a copy: `input` is left unchanged.
-pub fn quantize_copy(
     input: &Tensor,
     lower: impl Into<Scalar>,
     middle: impl Into<Scalar>,
@@ -156,6 +143,16 @@ pub fn quantize_copy(
     let output = input.copy()?;
     quantize_in_place(&output, lower.into(), middle, upper.into())?;
     Ok(output)
+}
+
+/// [`quantize`] in place (the original's default): `input` itself is modified.
+pub fn quantize_inplace(
+    input: &Tensor,
+    lower: impl Into<Scalar>,
+    middle: impl Into<Scalar>,
+    upper: impl Into<Scalar>,
+) -> Result<()> {
+    quantize_in_place(input, lower.into(), middle.into(), upper.into())
 }
 
 fn quantize_in_place(input: &Tensor, lower: Scalar, middle: Scalar, upper: Scalar) -> Result<()> {
