@@ -62,7 +62,7 @@ fn signed_zero_is_positive_like_the_original() {
     let g = Golden::load("conv");
     let (got, _) = run_case(&g, "exact_signed_zero");
     let v = got.to_vec::<f32>().unwrap();
-    assert!(v.iter().any(|x| *x == 0.0));
+    assert!(v.contains(&0.0));
     assert!(v.iter().all(|x| *x != 0.0 || x.is_sign_positive()));
 }
 

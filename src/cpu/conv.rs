@@ -216,9 +216,7 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     let weights: Vec<T::Acc> = kernel.iter().map(|w| w.cast::<T::Acc>()).collect();
     let direct = as_acc_mut::<T>(out).is_some();
     // Skipping zero inputs is exact only when no weight is infinite or NaN (0 · inf = NaN).
-    let finite = weights
-        .iter()
-        .all(|w| w.to_f64().is_finite());
+    let finite = weights.iter().all(|w| w.to_f64().is_finite());
     let sparse = finite.then(|| SparseKernel::new(&weights, o, k));
 
     let run = |col: &mut Vec<T::Acc>,
@@ -269,7 +267,13 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     let scratch_len = if direct { 0 } else { frame_out };
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out).enumerate().for_each_init(
-            || (vec![zero; k * p], vec![zero; scratch_len], Spikes::default()),
+            || {
+                (
+                    vec![zero; k * p],
+                    vec![zero; scratch_len],
+                    Spikes::default(),
+                )
+            },
             |(col, scratch, sp), (n, dst)| run(col, scratch, sp, n, dst),
         );
     });
@@ -589,7 +593,10 @@ mod tests {
             sk.frame(&mut sp, &g, &mut sparse);
             let a: Vec<u32> = dense.iter().map(|x| x.to_bits()).collect();
             let b: Vec<u32> = sparse.iter().map(|x| x.to_bits()).collect();
-            assert_eq!(a, b, "stride ({sy},{sx}) pad ({top},{left}) kernel {kh}x{kw}");
+            assert_eq!(
+                a, b,
+                "stride ({sy},{sx}) pad ({top},{left}) kernel {kh}x{kw}"
+            );
         }
     }
 }
