@@ -19,7 +19,7 @@ mod scalar;
 mod tensor;
 
 pub(crate) mod cpu;
-pub(crate) mod cuda;
+pub mod cuda;
 pub mod ffi;
 pub mod helpers;
 pub mod io;
@@ -36,8 +36,11 @@ pub use half::f16;
 pub use nn::*;
 pub use ops::*;
 pub use runtime::{
-    all_devices, clear_context, cuda_available, cuda_device_count, max_threads, random_seed,
-    set_max_threads, version, Version,
+    all_devices, clear_context, cuda_arch_list, cuda_available, cuda_cache_clear,
+    cuda_cache_enable, cuda_cache_enabled, cuda_cache_print, cuda_cache_stats, cuda_current_device,
+    cuda_device_arch, cuda_device_count, cuda_memory_free, cuda_memory_taken, cuda_memory_total,
+    cuda_memory_used, cuda_set_device, cuda_synchronize, max_threads, random_seed, set_max_threads,
+    version, CacheStats, Version,
 };
 pub use scalar::Scalar;
 pub use tensor::{ReadGuard, Release, Tensor, WriteGuard};

@@ -2,7 +2,7 @@
 
 pub mod rng;
 
-use crate::{Device, Result};
+use crate::Device;
 use parking_lot::{Mutex, RwLock};
 use rng::Mt19937;
 use std::sync::{Arc, OnceLock};
@@ -83,22 +83,16 @@ pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// the original's would (rate tables are rebuilt from the continuing generator).
 pub fn clear_context() {
     crate::cpu::code::clear_cache();
+    // Nothing to report to the caller: a device in an error state keeps its modules and cache.
+    let _ = crate::cuda::clear_context();
 }
 
-/// True when a usable CUDA device and driver are present.
-pub fn cuda_available() -> bool {
-    crate::cuda::device_count() > 0
-}
-
-/// The number of usable CUDA devices (0 without a driver).
-pub fn cuda_device_count() -> usize {
-    crate::cuda::device_count()
-}
-
-/// The current CUDA device.
-pub fn cuda_current_device() -> Result<usize> {
-    crate::cuda::unavailable("cuda_current_device")
-}
+pub use crate::cuda::{
+    cuda_arch_list, cuda_available, cuda_cache_clear, cuda_cache_enable, cuda_cache_enabled,
+    cuda_cache_print, cuda_cache_stats, cuda_current_device, cuda_device_arch, cuda_device_count,
+    cuda_memory_free, cuda_memory_taken, cuda_memory_total, cuda_memory_used, cuda_set_device,
+    cuda_synchronize, CacheStats,
+};
 
 /// The CPU followed by every usable CUDA device.
 pub fn all_devices() -> Vec<Device> {

@@ -1,6 +1,7 @@
 //! The dense tensor: shared, typed, row-major, with views.
 
 mod convert;
+mod device;
 mod storage;
 
 pub use storage::Release;
@@ -60,13 +61,30 @@ impl Tensor {
 
     /// A zero-filled tensor on `device`.
     pub fn zeros_on(device: Device, dtype: DType, shape: &[usize]) -> Result<Tensor> {
+        Tensor::alloc_on(device, dtype, shape, true)
+    }
+
+    /// A tensor on `device`; device memory is zeroed only when `zero` (host memory always is).
+    pub(crate) fn alloc_on(
+        device: Device,
+        dtype: DType,
+        shape: &[usize],
+        zero: bool,
+    ) -> Result<Tensor> {
         let n = check_shape(shape)?;
         let bytes = n
             .checked_mul(dtype.size())
             .ok_or_else(|| Error::Shape(format!("shape {shape:?} is too large")))?;
         let storage = match device {
             Device::Cpu => Storage::host(HostBuffer::zeroed(bytes)),
-            Device::Cuda(_) => return crate::cuda::unavailable("allocating a tensor"),
+            Device::Cuda(i) => {
+                let buf = if zero {
+                    crate::cuda::CudaBuffer::zeroed(i, bytes)?
+                } else {
+                    crate::cuda::CudaBuffer::uninit(i, bytes)?
+                };
+                Storage::cuda(i, buf)
+            }
         };
         Ok(Tensor {
             storage: Arc::new(storage),
@@ -406,7 +424,7 @@ impl Tensor {
 
     /// A deep copy: same dtype, device and shape, independent memory.
     pub fn copy(&self) -> Result<Tensor> {
-        let out = Tensor::zeros_on(self.device(), self.dtype, &self.shape)?;
+        let out = Tensor::alloc_on(self.device(), self.dtype, &self.shape, false)?;
         out.copy_from(self)?;
         Ok(out)
     }
@@ -414,6 +432,10 @@ impl Tensor {
     /// Sets every element to `value` converted to this dtype (spec §1.4). Returns `self`.
     pub fn fill(&self, value: impl Into<Scalar>) -> Result<&Tensor> {
         let value = value.into();
+        if let Device::Cuda(_) = self.device() {
+            self.fill_device(value)?;
+            return Ok(self);
+        }
         crate::with_dtype!(self.dtype, T => {
             let v: T = value.to::<T>();
             self.write::<T>()?.fill(v);
@@ -427,17 +449,21 @@ impl Tensor {
         if dtype == self.dtype {
             return Ok(self.clone());
         }
-        let out = Tensor::zeros_on(self.device(), dtype, &self.shape)?;
+        let out = Tensor::alloc_on(self.device(), dtype, &self.shape, false)?;
         out.copy_from(self)?;
         Ok(out)
     }
 
     /// This tensor on `device`: the same tensor when it is already there, otherwise a copy.
+    /// This is the one way to read a CUDA tensor's elements from the host:
+    /// `t.to_device(Device::Cpu)?.to_vec::<f32>()`.
     pub fn to_device(&self, device: Device) -> Result<Tensor> {
         if device == self.device() {
             return Ok(self.clone());
         }
-        crate::cuda::unavailable("moving a tensor to another device")
+        let out = Tensor::alloc_on(device, self.dtype, &self.shape, false)?;
+        out.copy_from(self)?;
+        Ok(out)
     }
 
     /// Copies the elements of `src` into `self`, converting the dtype (spec §1.5). Only the
@@ -451,7 +477,7 @@ impl Tensor {
             )));
         }
         if self.device() != Device::Cpu || src.device() != Device::Cpu {
-            return crate::cuda::unavailable("copying device memory");
+            return self.copy_from_device(src);
         }
         if self.same_storage(src) {
             // Source and destination share a lock: stage through a temporary.

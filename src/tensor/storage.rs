@@ -1,4 +1,5 @@
-//! Memory behind tensors: host buffers owned by the library or borrowed from a caller.
+//! Memory behind tensors: host buffers owned by the library or borrowed from a caller, and
+//! device buffers (`crate::cuda::CudaBuffer`).
 
 use crate::Device;
 use parking_lot::RwLock;
@@ -74,7 +75,6 @@ impl Drop for HostBuffer {
 /// The memory of one allocation, on one device.
 pub(crate) enum Buffer {
     Host(HostBuffer),
-    #[allow(dead_code)]
     Cuda(crate::cuda::CudaBuffer),
 }
 
@@ -89,6 +89,13 @@ impl Storage {
         Storage {
             device: Device::Cpu,
             data: RwLock::new(Buffer::Host(buf)),
+        }
+    }
+
+    pub(crate) fn cuda(ordinal: usize, buf: crate::cuda::CudaBuffer) -> Storage {
+        Storage {
+            device: Device::Cuda(ordinal),
+            data: RwLock::new(Buffer::Cuda(buf)),
         }
     }
 }
