@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let dog = DoG::new(3, &filters, 3, Device::Cpu, DType::F32)?;
     let encode = |x: &Tensor| {
         let f = dog.forward(x)?;
-        spyker::threshold(&f, 0.01, 0.0)?;
+        spyker::threshold_inplace(&f, 0.01, 0.0)?;
         spyker::code(&f, 15, true, Code::Rank)
     };
     let mut c1 = Conv::new(2, 32, 5, 1, 2, 0.8, 0.05, Device::Cpu, DType::F32)?;

@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let dog = DoG::new(3, &filters, 3, Device::Cpu, DType::F32)?;
     let encode = |x: &Tensor| {
         let f = dog.forward(x)?;
-        spyker::threshold(&f, 0.02, 0.0)?;
+        spyker::threshold_inplace(&f, 0.02, 0.0)?;
         spyker::code(&f, 15, true, Code::Rank)
     };
     let conv = |i, o, k, pad| Conv::new(i, o, k, 1, pad, 0.8, 0.05, Device::Cpu, DType::F32);

@@ -29,7 +29,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let log = LoG::new(3, &[0.471404521, 1.099943882, 2.042752923], 3, Device::Cpu, DType::F32)?;
     let encode = |x: &Tensor| {
         let f = log.forward(x)?;
-        spyker::threshold(&f, 0.01, 0.0)?;
+        spyker::threshold_inplace(&f, 0.01, 0.0)?;
         spyker::code(&f, 15, true, Code::Rank)
     };
     let mut c1 = Conv::new(6, 100, 5, 1, 2, 0.5, 0.02, Device::Cpu, DType::F32)?;

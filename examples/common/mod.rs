@@ -281,7 +281,7 @@ pub fn train_layer(
                 a = spyker::inhibit(&a, 0.0)?;
             }
             let pot = layer.forward(&a)?;
-            spyker::threshold(&pot, spec.threshold, 0.0)?;
+            spyker::threshold_inplace(&pot, spec.threshold, 0.0)?;
             let pot = spyker::inhibit(&pot, 0.0)?;
             let winners = spyker::convwta(&pot, spec.radius, spec.count, 0.0)?;
             let out = spyker::fire(&pot, 0.0, DType::U8, spyker::Code::Rank)?;
