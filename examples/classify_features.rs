@@ -18,10 +18,15 @@ fn labels(t: &spyker::Tensor) -> Result<Vec<usize>, String> {
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().ok_or("usage: classify_features FILE.npz [--linear] [--threads N]")?;
+    let path = args
+        .first()
+        .ok_or("usage: classify_features FILE.npz [--linear] [--threads N]")?;
     let linear = args.iter().any(|a| a == "--linear");
     if let Some(i) = args.iter().position(|a| a == "--threads") {
-        let n: i64 = args.get(i + 1).and_then(|v| v.parse().ok()).ok_or("--threads N")?;
+        let n: i64 = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or("--threads N")?;
         spyker::set_max_threads(n);
     }
     let arrays = spyker::io::read_npz(path).map_err(|e| e.to_string())?;
@@ -46,13 +51,19 @@ fn main() -> Result<(), String> {
         println!("  SVM fit: {:.1} s", t.elapsed().as_secs_f64());
         Ok(svm.predict(b.view()))
     })?;
-    println!("PCA(200) + RBF SVM: {:.4} in {:.1} s", accuracy(&pred, &tey), t.elapsed().as_secs_f64());
+    println!(
+        "PCA(200) + RBF SVM: {:.4} in {:.1} s",
+        accuracy(&pred, &tey),
+        t.elapsed().as_secs_f64()
+    );
     if linear {
         let t = Instant::now();
-        let pred = spyker::runtime::install(|| {
-            linear_svm(trx.view(), &try_, tex.view(), 2.4)
-        })?;
-        println!("linear (logistic): {:.4} in {:.1} s", accuracy(&pred, &tey), t.elapsed().as_secs_f64());
+        let pred = spyker::runtime::install(|| linear_svm(trx.view(), &try_, tex.view(), 2.4))?;
+        println!(
+            "linear (logistic): {:.4} in {:.1} s",
+            accuracy(&pred, &tey),
+            t.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

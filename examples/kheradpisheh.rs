@@ -14,7 +14,7 @@ pub mod common;
 
 use common::classify::{accuracy, linear_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
-use spyker::{Code, Conv, DType, DoG, DoGFilter, Device, STDPConfig, Tensor};
+use spyker::{Code, Conv, DType, Device, DoG, DoGFilter, STDPConfig, Tensor};
 use std::time::Instant;
 
 fn main() -> Res<()> {
@@ -48,7 +48,15 @@ pub fn run(args: &Args) -> Res<f64> {
             inhibit_input: false,
         };
         let step = Some(LrStep::new(args.interval(500), 2.0, 0.15));
-        common::train_layer("conv1", &mut c1, &spec, &data.train, args.batch, step, encode)?;
+        common::train_layer(
+            "conv1",
+            &mut c1,
+            &spec,
+            &data.train,
+            args.batch,
+            step,
+            encode,
+        )?;
     }
     let layer1 = |x: &Tensor| {
         let s = spyker::fire(&c1.forward(&encode(x)?)?, 10.0, DType::U8, Code::Rank)?;
@@ -63,7 +71,15 @@ pub fn run(args: &Args) -> Res<f64> {
             epochs: args.epochs.unwrap_or(20),
             inhibit_input: true,
         };
-        common::train_layer("conv2", &mut c2, &spec, &data.train, args.batch, None, layer1)?;
+        common::train_layer(
+            "conv2",
+            &mut c2,
+            &spec,
+            &data.train,
+            args.batch,
+            None,
+            layer1,
+        )?;
     }
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
@@ -79,9 +95,8 @@ pub fn run(args: &Args) -> Res<f64> {
     common::dump_features(args, &train_f, &data, &test_f)?;
 
     let phase = Phase::start("linear classifier");
-    let pred = spyker::runtime::install(|| {
-        linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4)
-    })?;
+    let pred =
+        spyker::runtime::install(|| linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4))?;
     phase.end(data.train_y.len());
     let acc = accuracy(&pred, &data.test_y);
     common::report("kheradpisheh", acc, total.elapsed().as_secs_f64());

@@ -13,7 +13,7 @@
 pub mod common;
 
 use common::{Args, LrStep, Phase, Res, StdpLayer};
-use spyker::{Code, Conv, DType, DoG, DoGFilter, Device, STDPConfig, Tensor, Winner};
+use spyker::{Code, Conv, DType, Device, DoG, DoGFilter, STDPConfig, Tensor, Winner};
 use std::time::Instant;
 
 /// Label of each sample's winner channel (`z / 20`: 20 channels per digit), −1 when silent.
@@ -87,7 +87,12 @@ pub fn run(args: &Args) -> Res<f64> {
     // the first-spike times (15× smaller than the spike trains; `scatter` restores them).
     let layer2 = |x: &Tensor| -> spyker::Result<Tensor> {
         let s = spyker::fire(&c2.forward(&layer1(x)?)?, 5.0, DType::U8, Code::Rank)?;
-        spyker::gather(&spyker::pool(&s, 3, None, 0, None)?, 0.0, DType::U8, Code::Rank)
+        spyker::gather(
+            &spyker::pool(&s, 3, None, 0, None)?,
+            0.0,
+            DType::U8,
+            Code::Rank,
+        )
     };
     let phase = Phase::start("layer-3 inputs");
     let inputs = |images: &Tensor, what: &str| -> Res<Vec<Tensor>> {
@@ -110,7 +115,11 @@ pub fn run(args: &Args) -> Res<f64> {
         for (i, g) in a_test.iter().enumerate() {
             let (pred, _, _) = decide(c3, &spikes(g)?)?;
             let truth = &data.test_y[i * args.batch..];
-            hits += pred.iter().zip(truth).filter(|(p, t)| **p == **t as i64).count();
+            hits += pred
+                .iter()
+                .zip(truth)
+                .filter(|(p, t)| **p == **t as i64)
+                .count();
         }
         Ok(hits as f64 / data.test_y.len() as f64)
     };
@@ -126,10 +135,19 @@ pub fn run(args: &Args) -> Res<f64> {
     let (mut best, mut best_kernel) = (first, c3.kernel.copy()?);
     let phase = Phase::start("R-STDP");
     for epoch in 0..epochs {
-        let pb = common::bar(data.train_y.len(), &format!("R-STDP {}/{epochs}", epoch + 1));
+        let pb = common::bar(
+            data.train_y.len(),
+            &format!("R-STDP {}/{epochs}", epoch + 1),
+        );
         for (i, g) in a_train.iter().enumerate() {
             c3.stdpconfig = vec![
-                STDPConfig::with_bounds(reward.0 * miss_frac, reward.1 * miss_frac, false, 0.2, 0.8),
+                STDPConfig::with_bounds(
+                    reward.0 * miss_frac,
+                    reward.1 * miss_frac,
+                    false,
+                    0.2,
+                    0.8,
+                ),
                 STDPConfig::with_bounds(punish.0 * hit_frac, punish.1 * hit_frac, false, 0.2, 0.8),
             ];
             let a = spikes(g)?;
@@ -143,7 +161,11 @@ pub fn run(args: &Args) -> Res<f64> {
             let out = spyker::fire(&pot, 0.0, DType::U8, Code::Rank)?;
             c3.stdp(&a, &winners, &out)?;
             seen += pred.len();
-            seen_hits += pred.iter().zip(target).filter(|(p, t)| **p == **t as i64).count();
+            seen_hits += pred
+                .iter()
+                .zip(target)
+                .filter(|(p, t)| **p == **t as i64)
+                .count();
             if seen >= 1024 {
                 hit_frac = seen_hits as f64 / seen as f64;
                 miss_frac = 1.0 - hit_frac;
@@ -153,7 +175,11 @@ pub fn run(args: &Args) -> Res<f64> {
         }
         pb.finish_and_clear();
         let acc = evaluate(&c3)?;
-        println!("  R-STDP epoch {}: test accuracy {:.2} %", epoch + 1, acc * 100.0);
+        println!(
+            "  R-STDP epoch {}: test accuracy {:.2} %",
+            epoch + 1,
+            acc * 100.0
+        );
         if acc > best {
             (best, best_kernel) = (acc, c3.kernel.copy()?);
         }

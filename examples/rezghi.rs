@@ -14,7 +14,7 @@ pub mod common;
 
 use common::classify::{accuracy, linear_svm, pca_rbf_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
-use spyker::{Code, Conv, DType, Device, STDPConfig, Tensor, LoG};
+use spyker::{Code, Conv, DType, Device, LoG, STDPConfig, Tensor};
 use std::time::Instant;
 
 fn main() -> Res<()> {
@@ -26,7 +26,13 @@ pub fn run(args: &Args) -> Res<f64> {
     let total = Instant::now();
     let data = common::load_data(args)?;
 
-    let log = LoG::new(3, &[0.471404521, 1.099943882, 2.042752923], 3, Device::Cpu, DType::F32)?;
+    let log = LoG::new(
+        3,
+        &[0.471404521, 1.099943882, 2.042752923],
+        3,
+        Device::Cpu,
+        DType::F32,
+    )?;
     let encode = |x: &Tensor| {
         let f = log.forward(x)?;
         spyker::threshold_inplace(&f, 0.01, 0.0)?;
@@ -49,7 +55,15 @@ pub fn run(args: &Args) -> Res<f64> {
             inhibit_input: false,
         };
         let step = Some(LrStep::new(every, 1.5, 1.5));
-        common::train_layer("conv1", &mut c1, &spec, &data.train, args.batch, step, encode)?;
+        common::train_layer(
+            "conv1",
+            &mut c1,
+            &spec,
+            &data.train,
+            args.batch,
+            step,
+            encode,
+        )?;
     }
     let layer1 = |x: &Tensor| {
         let s = spyker::fire(&c1.forward(&encode(x)?)?, 16.0, DType::U8, Code::Rank)?;
@@ -64,7 +78,15 @@ pub fn run(args: &Args) -> Res<f64> {
             inhibit_input: false,
         };
         let step = Some(LrStep::new(every, 1.5, 1.5));
-        common::train_layer("conv2", &mut c2, &spec, &data.train, args.batch, step, layer1)?;
+        common::train_layer(
+            "conv2",
+            &mut c2,
+            &spec,
+            &data.train,
+            args.batch,
+            step,
+            layer1,
+        )?;
     }
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
@@ -93,7 +115,10 @@ pub fn run(args: &Args) -> Res<f64> {
             linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4)
         })?;
         phase.end(data.train_y.len());
-        println!("linear SVM: test accuracy {:.2} %", accuracy(&pred, &data.test_y) * 100.0);
+        println!(
+            "linear SVM: test accuracy {:.2} %",
+            accuracy(&pred, &data.test_y) * 100.0
+        );
     }
     common::report("rezghi (PCA + RBF SVM)", acc, total.elapsed().as_secs_f64());
     Ok(acc)

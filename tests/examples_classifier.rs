@@ -1,9 +1,9 @@
 //! The examples' classifier stage (examples/common/classify.rs) against scikit-learn, which the
 //! original's example scripts use: golden predictions from scripts/reference/gen_classifier.py.
 
-mod common;
 #[path = "../examples/common/classify.rs"]
 mod classify;
+mod common;
 
 use classify::{accuracy, linear_svm, pca_rbf_svm, to_matrix, Kernel, OneVsOne, Pca};
 use common::Golden;
@@ -18,7 +18,11 @@ struct Syn {
 }
 
 fn labels(t: &spyker::Tensor) -> Vec<usize> {
-    t.to_vec_as::<i64>().unwrap().into_iter().map(|v| v as usize).collect()
+    t.to_vec_as::<i64>()
+        .unwrap()
+        .into_iter()
+        .map(|v| v as usize)
+        .collect()
 }
 
 fn syn() -> Syn {
@@ -57,7 +61,10 @@ fn rbf_svm_matches_sklearn() {
     let agree = agreement(&pred, &sk);
     println!("RBF: ours {ours:.3}, sklearn {theirs:.3}, agreement {agree:.3}");
     assert!(agree >= 0.97, "agreement with sklearn SVC {agree}");
-    assert!((ours - theirs).abs() <= 0.015, "accuracy {ours} vs sklearn {theirs}");
+    assert!(
+        (ours - theirs).abs() <= 0.015,
+        "accuracy {ours} vs sklearn {theirs}"
+    );
 }
 
 #[test]
@@ -73,8 +80,14 @@ fn linear_classifier_close_to_sklearn() {
     );
     let agree = agreement(&pred, &lr);
     println!("linear: ours {ours:.3}, sklearn logistic {lr_acc:.3}, LinearSVC {svc_acc:.3}, agreement {agree:.3}");
-    assert!(agree >= 0.95, "agreement with sklearn LogisticRegression {agree}");
-    assert!((ours - lr_acc).abs() <= 0.02, "accuracy {ours} vs sklearn {lr_acc}");
+    assert!(
+        agree >= 0.95,
+        "agreement with sklearn LogisticRegression {agree}"
+    );
+    assert!(
+        (ours - lr_acc).abs() <= 0.02,
+        "accuracy {ours} vs sklearn {lr_acc}"
+    );
 }
 
 #[test]
@@ -82,7 +95,9 @@ fn one_vs_one_separable_blobs_exact() {
     // Hand-checkable: three far-apart points per class, each test point next to its class.
     let x = Array2::from_shape_vec(
         (6, 2),
-        vec![0.0, 0.0, 0.1, 0.0, 10.0, 0.0, 10.1, 0.0, 0.0, 10.0, 0.0, 10.1],
+        vec![
+            0.0, 0.0, 0.1, 0.0, 10.0, 0.0, 10.1, 0.0, 0.0, 10.0, 0.0, 10.1,
+        ],
     )
     .unwrap();
     let y = [0, 0, 1, 1, 2, 2];
@@ -94,9 +109,13 @@ fn one_vs_one_separable_blobs_exact() {
 #[test]
 fn classifier_errors() {
     let x = Array2::<f64>::zeros((4, 3));
-    let e = OneVsOne::fit(x.view(), &[0, 1, 0], 1.0, Kernel::Linear).err().unwrap();
+    let e = OneVsOne::fit(x.view(), &[0, 1, 0], 1.0, Kernel::Linear)
+        .err()
+        .unwrap();
     assert!(e.contains("4 samples and 3 labels"), "{e}");
-    let e = OneVsOne::fit(x.view(), &[1, 1, 1, 1], 1.0, Kernel::Linear).err().unwrap();
+    let e = OneVsOne::fit(x.view(), &[1, 1, 1, 1], 1.0, Kernel::Linear)
+        .err()
+        .unwrap();
     assert!(e.contains("two classes"), "{e}");
     let e = Pca::fit(x.view(), 5, 0).err().unwrap();
     assert!(e.contains("components"), "{e}");

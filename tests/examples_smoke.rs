@@ -51,8 +51,14 @@ fn mozafari_small_run_runs() {
 #[test]
 fn bad_options_are_errors() {
     let bad = |v: &[&str]| Args::parse_from(v.iter().map(|s| s.to_string()).collect()).err();
-    assert!(bad(&["x", "--limit"]).unwrap().to_string().contains("needs a value"));
-    assert!(bad(&["x", "--frobnicate"]).unwrap().to_string().contains("unknown option"));
+    assert!(bad(&["x", "--limit"])
+        .unwrap()
+        .to_string()
+        .contains("needs a value"));
+    assert!(bad(&["x", "--frobnicate"])
+        .unwrap()
+        .to_string()
+        .contains("unknown option"));
     assert!(bad(&["x", "--batch", "0"]).is_some());
     let a = args(&["--data", "/nonexistent/folder"]);
     assert!(rezghi::run(&a).is_err());

@@ -170,7 +170,9 @@ impl OneVsOne {
         classes.sort_unstable();
         classes.dedup();
         if classes.len() < 2 {
-            return Err(format!("SVM: expected at least two classes, got {classes:?}"));
+            return Err(format!(
+                "SVM: expected at least two classes, got {classes:?}"
+            ));
         }
         let pairs: Vec<(usize, usize)> = (0..classes.len())
             .flat_map(|i| (i + 1..classes.len()).map(move |j| (i, j)))

@@ -158,11 +158,11 @@ pub fn load_data(args: &Args) -> Res<Data> {
     };
     if !quiet() {
         println!(
-        "data: {} ({ntr} train, {nte} test images) in {:.1} s, {} threads",
-        args.data.display(),
-        t.elapsed().as_secs_f64(),
-        spyker::max_threads()
-    );
+            "data: {} ({ntr} train, {nte} test images) in {:.1} s, {} threads",
+            args.data.display(),
+            t.elapsed().as_secs_f64(),
+            spyker::max_threads()
+        );
     }
     Ok(d)
 }
@@ -179,11 +179,9 @@ pub fn bar(n: usize, what: &str) -> ProgressBar {
     }
     let b = ProgressBar::new(n as u64);
     b.set_style(
-        ProgressStyle::with_template(
-            "{msg:>22} [{bar:30}] {pos}/{len} images {per_sec} eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} images {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
     );
     b.set_message(what.to_string());
     b
@@ -338,7 +336,10 @@ pub fn dump_features(
 ) -> Res<()> {
     if let Some(path) = &args.dump_features {
         let f32s = |m: &ndarray::Array2<f64>| -> spyker::Result<Tensor> {
-            Tensor::from_vec(m.iter().map(|&x| x as f32).collect(), &[m.nrows(), m.ncols()])
+            Tensor::from_vec(
+                m.iter().map(|&x| x as f32).collect(),
+                &[m.nrows(), m.ncols()],
+            )
         };
         let ints = |y: &[usize]| -> spyker::Result<Tensor> {
             Tensor::from_vec(y.iter().map(|&l| l as i64).collect(), &[y.len()])
@@ -347,7 +348,12 @@ pub fn dump_features(
         let (c, d) = (ints(&data.train_y)?, ints(&data.test_y)?);
         spyker::io::write_npz(
             path,
-            &[("train_x", &a), ("train_y", &c), ("test_x", &b), ("test_y", &d)],
+            &[
+                ("train_x", &a),
+                ("train_y", &c),
+                ("test_x", &b),
+                ("test_y", &d),
+            ],
         )?;
         println!("features written to {}", path.display());
     }
@@ -393,5 +399,8 @@ pub fn load(args: &Args, layers: &mut [(&str, &mut Conv)]) -> Res<bool> {
 
 /// Prints the final line every example ends with.
 pub fn report(name: &str, accuracy: f64, total_s: f64) {
-    println!("{name}: test accuracy {:.2} % ({total_s:.1} s in all)", accuracy * 100.0);
+    println!(
+        "{name}: test accuracy {:.2} % ({total_s:.1} s in all)",
+        accuracy * 100.0
+    );
 }
