@@ -47,7 +47,9 @@ pub fn run(args: &Args) -> Res<f64> {
         spyker::threshold_inplace(&f, 0.02, 0.0)?;
         spyker::code(&f, 15, true, Code::Rank)
     };
-    let conv = |i, o, k, pad| Conv::new(i, o, k, 1, pad, 0.8, 0.05, Device::Cpu, DType::F32);
+    let conv = |i: usize, o: usize, k: usize, pad: usize| {
+        Conv::new(i, o, k, 1, pad, 0.8, 0.05, Device::Cpu, DType::F32)
+    };
     let mut c1 = conv(6, 30, 5, 2)?;
     c1.stdpconfig = vec![STDPConfig::new(0.004, -0.003)];
     let mut c2 = conv(30, 250, 3, 1)?;

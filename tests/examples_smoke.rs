@@ -15,12 +15,15 @@ mod kheradpisheh;
 #[path = "../examples/mozafari.rs"]
 mod mozafari;
 
-use rezghi::common::Args;
-
-fn args(extra: &[&str]) -> Args {
+// Each example compiles its own copy of `common`, so each test parses with its module's `Args`.
+fn argv(extra: &[&str]) -> Vec<String> {
     let mut v = vec!["test", "--limit", "320", "--threads", "2", "--quiet"];
     v.extend_from_slice(extra);
-    Args::parse_from(v.into_iter().map(String::from).collect()).unwrap()
+    v.into_iter().map(String::from).collect()
+}
+
+fn args(extra: &[&str]) -> rezghi::common::Args {
+    rezghi::common::Args::parse_from(argv(extra)).unwrap()
 }
 
 #[test]
@@ -37,20 +40,28 @@ fn rezghi_small_run_learns_and_reloads() {
 
 #[test]
 fn kheradpisheh_small_run_learns() {
-    let acc = kheradpisheh::run(&args(&["--scaled", "--epochs", "1"])).unwrap();
+    let acc = kheradpisheh::run(
+        &kheradpisheh::common::Args::parse_from(argv(&["--scaled", "--epochs", "1"])).unwrap(),
+    )
+    .unwrap();
     assert!(acc > 0.5, "kheradpisheh accuracy {acc} on 320/80 images");
 }
 
 #[test]
 fn mozafari_small_run_runs() {
     // R-STDP needs many epochs; one epoch only has to run and decide (silent = −1 never counts).
-    let acc = mozafari::run(&args(&["--scaled", "--epochs", "1"])).unwrap();
+    let acc = mozafari::run(
+        &mozafari::common::Args::parse_from(argv(&["--scaled", "--epochs", "1"])).unwrap(),
+    )
+    .unwrap();
     assert!((0.0..=1.0).contains(&acc));
 }
 
 #[test]
 fn bad_options_are_errors() {
-    let bad = |v: &[&str]| Args::parse_from(v.iter().map(|s| s.to_string()).collect()).err();
+    let bad = |v: &[&str]| {
+        rezghi::common::Args::parse_from(v.iter().map(|s| s.to_string()).collect()).err()
+    };
     assert!(bad(&["x", "--limit"])
         .unwrap()
         .to_string()

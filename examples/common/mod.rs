@@ -380,7 +380,7 @@ pub fn load(args: &Args, layers: &mut [(&str, &mut Conv)]) -> Res<bool> {
     for (name, conv) in layers.iter_mut() {
         let (_, k) = stored
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n == *name)
             .ok_or(format!("{}: no layer named {name}", path.display()))?;
         if k.shape() != conv.kernel.shape() {
             return Err(format!(
