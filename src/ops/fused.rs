@@ -171,9 +171,11 @@ pub fn conv_fire_times(
     let out = Tensor::zeros_on(times.device(), DType::U8, &out_shape)?;
     if let Some(k) = nonnegative_f32(kernel)? {
         let thr = threshold.to::<f32>();
-        let t = times.read::<u8>()?;
-        let mut o = out.write::<u8>()?;
-        kern::conv_fire_times(&t, &k, &g, time, thr, &mut o);
+        {
+            let t = times.read::<u8>()?;
+            let mut o = out.write::<u8>()?;
+            kern::conv_fire_times(&t, &k, &g, time, thr, &mut o);
+        }
         return Ok(out);
     }
     if !nonnegative(kernel)? {
