@@ -168,7 +168,8 @@ fn trained_kernel(r: &mut Rng, shape: [usize; 4]) -> Tensor {
 #[test]
 fn rezghi_digits_match_dense() {
     let x = bundled_digits(8);
-    let log = spyker::LoG::new(3, &[0.471404521, 1.099943882, 2.042752923], 3).unwrap();
+    let stds = [0.471404521, 1.099943882, 2.042752923];
+    let log = spyker::LoG::new(3, &stds, 3, spyker::Device::Cpu, DType::F32).unwrap();
     let f = log.forward(&x).unwrap();
     let fv: Vec<f32> = f.to_vec::<f32>().unwrap().iter().map(|v| if *v <= 0.01 { 0.0 } else { *v }).collect();
     let f = Tensor::from_vec(fv, f.shape()).unwrap();
