@@ -123,7 +123,10 @@ fn ties_at_the_threshold() {
         let pot = spyker::conv(&spikes, &kernel, s, p).unwrap().to_vec::<f32>().unwrap();
         for _ in 0..3 {
             let thr = pot[r.below(pot.len())];
+            let before = spyker::fused_recomputed_frames();
             check(&times, time, &kernel, s, p, thr);
+            // A neuron sits exactly at the threshold: its frame must have been decided densely.
+            assert!(spyker::fused_recomputed_frames() > before);
         }
     }
 }
