@@ -51,6 +51,11 @@ def main():
     k1 = spyker.Conv(2, 32, 5, pad=2, mean=0.8, std=0.05)
     k2 = spyker.Conv(32, 150, 2, pad=1, mean=0.8, std=0.05)
     k2.stdpconfig = [spyker.STDPConfig(0.004, -0.003)]
+    dog6 = spyker.DoG(3, [spyker.DoGFilter(a / 9, b / 9) for a, b in
+                          ((3, 6), (6, 3), (7, 14), (14, 7), (13, 26), (26, 13))], pad=3)
+    m1 = spyker.Conv(6, 30, 5, pad=2, mean=0.8, std=0.05)
+    m2 = spyker.Conv(30, 250, 3, pad=1, mean=0.8, std=0.05)
+    m3 = spyker.Conv(250, 200, 5, pad=0, mean=0.8, std=0.05)
     filt = log(x)
     spikes = spyker.code(spyker.threshold(filt, 0.01), 15)
     pot1 = c1(spikes)
@@ -86,8 +91,15 @@ def main():
         o = spyker.inhibit(spyker.threshold(k2(a), 1))
         k2.stdp(a, spyker.convwta(o, 1, 8), spyker.fire(o))
 
+    def mozafari_forward():
+        s = spyker.code(spyker.threshold(dog6(x), 0.01), 15)
+        a = spyker.pool(spyker.fire(m1(s), 15), 2, 2, pad=1)
+        a = spyker.pool(spyker.fire(m2(a), 10), 3, 3, pad=1)
+        return spyker.convwta(spyker.infinite(m3(a), inplace=False), 0, 1)
+
     work = {
         "op_log_filter": lambda: log(x),
+        "op_dog_filter": lambda: dog(x),
         "op_code_rank": lambda: spyker.code(filt, 15),
         "op_threshold": lambda: spyker.threshold(pot1, 16, inplace=False),
         "op_conv1": lambda: c1(spikes),
@@ -103,6 +115,7 @@ def main():
         "rezghi_l2_step": rezghi_l2_step,
         "kheradpisheh_forward": kheradpisheh_forward,
         "kheradpisheh_l2_step": kheradpisheh_l2_step,
+        "mozafari_forward": mozafari_forward,
     }
     only = [s for s in a.only.split(",") if s]
     res = {k: timeit(f, a.reps) for k, f in work.items() if not only or k in only}

@@ -8,6 +8,7 @@ pub(crate) mod conv;
 pub(crate) mod fc;
 pub(crate) mod filter;
 pub(crate) mod fire;
+pub(crate) mod fused;
 pub(crate) mod inhibit;
 pub(crate) mod introsort;
 pub(crate) mod pool;

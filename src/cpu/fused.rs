@@ -1,0 +1,311 @@
+//! CPU kernels of the fused rank-coded fast path: convolution + fire (+ pooling) computed from
+//! first-spike times in one pass, instead of one convolution per time step.
+//!
+//! Rank-coded inputs are cumulative 0/1 trains with one spike per neuron, so a whole `[T, C, H, W]`
+//! sample is described by one spike time per input (`T` = never). With non-negative weights the
+//! potential of an output neuron only grows, and its first crossing can be found by scattering
+//! each active input's weights into the bucket of its spike time and running a prefix sum over
+//! time: about the work of one convolution instead of `T`.
+//!
+//! Exactness: the dense path (`conv` then `fire`) sums in f32 in the GEMM's order. The fast path
+//! sums in f64 and only trusts a decision when the f64 potential lies outside a rigorous bound of
+//! the f32 rounding error (`γ_m · S`, `m` = number of non-zero terms, since products with 0 and
+//! 1 are exact). Frames `(b, t)` holding an undecided neuron are recomputed with the dense
+//! convolution of that one frame (per-frame results of `cpu::conv` do not depend on the batch) and
+//! its values decide.
+
+use crate::cpu::conv::{self, Geometry};
+use crate::Element;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Frames recomputed densely since start (diagnostics for benches and tests).
+pub(crate) static RECOMPUTED_FRAMES: AtomicUsize = AtomicUsize::new(0);
+
+/// Spike times of cumulative 0/1 trains `spikes` `[B, T, N]` into `times` `[B, N]` (`T` = never).
+/// Returns false (leaving `times` unspecified) when a value is not 0/1 or a train is not
+/// cumulative (a 1 followed by a 0).
+pub(crate) fn rank_times<I: Element>(
+    spikes: &[I],
+    batch: usize,
+    time: usize,
+    n: usize,
+    times: &mut [u8],
+) -> bool {
+    debug_assert!(time <= 255);
+    let (zero, one) = (I::zero(), I::one());
+    let never = time as u8;
+    let ok = crate::runtime::install(|| {
+        times
+            .par_chunks_mut(n.max(1))
+            .enumerate()
+            .map(|(b, tau)| {
+                tau.fill(never);
+                for t in 0..time {
+                    let row = &spikes[(b * time + t) * n..(b * time + t + 1) * n];
+                    for (s, x) in tau.iter_mut().zip(row) {
+                        if *x == one {
+                            if *s == never {
+                                *s = t as u8;
+                            }
+                        } else if *x != zero || *s != never {
+                            return false;
+                        }
+                    }
+                }
+                true
+            })
+            .all(|ok| ok)
+    });
+    ok && batch * n == times.len()
+}
+
+/// `out[b, t, j] = (times[b, j] <= t)` as 0/1 of type `O` (the inverse of [`rank_times`]).
+pub(crate) fn times_to_spikes<O: Element>(times: &[u8], time: usize, n: usize, out: &mut [O]) {
+    let (zero, one) = (O::zero(), O::one());
+    crate::runtime::install(|| {
+        out.par_chunks_mut((time * n).max(1))
+            .zip(times.par_chunks(n.max(1)))
+            .for_each(|(o, tau)| {
+                for t in 0..time {
+                    for (d, s) in o[t * n..(t + 1) * n].iter_mut().zip(tau) {
+                        *d = if (*s as usize) <= t { one } else { zero };
+                    }
+                }
+            });
+    });
+}
+
+/// `a += w`, element-wise; split out so it can be compiled for AVX2 when the CPU has it.
+#[inline(always)]
+fn add_row_generic(a: &mut [f64], w: &[f64]) {
+    for (a, w) in a.iter_mut().zip(w) {
+        *a += *w;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_row_avx2(a: &mut [f64], w: &[f64]) {
+    add_row_generic(a, w)
+}
+
+#[inline(always)]
+fn add_row(avx2: bool, a: &mut [f64], w: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if avx2 {
+        // SAFETY: only called with `avx2` true when the CPU reports AVX2.
+        unsafe { add_row_avx2(a, w) };
+        return;
+    }
+    let _ = avx2;
+    add_row_generic(a, w)
+}
+
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Relative f32 rounding bound per non-zero term: `2^-24` with a little slack for the division
+/// in `γ_m = m·u / (1 − m·u)` and for the f64 sums of this module.
+const REL: f64 = (1.0 + 1.0 / 1024.0) / 16_777_216.0;
+/// Absolute bound per operation for subnormal f32 results.
+const ABS: f64 = 1.401_298_464_324_817e-45;
+
+/// First time step at which each output neuron of `g` (`frames` ignored) fires, for every sample:
+/// `times` `[B, C, H, W]` spike times (`>= time` = never), `kernel` `[O, C, kh, kw]` non-negative
+/// finite f32, `out` `[B, O, oh, ow]` (`time` = never). Identical to the first `t` with
+/// `conv(spikes)[b, t, o, i, j] > thr` of the dense path.
+pub(crate) fn conv_fire_times(
+    times: &[u8],
+    kernel: &[f32],
+    g: &Geometry,
+    time: usize,
+    thr: f32,
+    out: &mut [u8],
+) {
+    let o = g.outputs;
+    let rf = g.channels * g.kh * g.kw;
+    // Channel-last kernel: one contiguous row of O weights per receptive-field entry.
+    let mut kt = vec![0f64; rf * o];
+    for oo in 0..o {
+        for r in 0..rf {
+            kt[r * o + oo] = kernel[oo * rf + r] as f64;
+        }
+    }
+    let frame_in = g.channels * g.height * g.width;
+    let frame_out = o * g.oh * g.ow;
+    let avx2 = has_avx2();
+    let g1 = Geometry { frames: 1, ..*g };
+    crate::runtime::install(|| {
+        out.par_chunks_mut(frame_out)
+            .enumerate()
+            .for_each(|(b, dst)| {
+                let tin = &times[b * frame_in..(b + 1) * frame_in];
+                let flagged = sample(tin, &kt, g, time, thr, avx2, dst);
+                let mut frame = Vec::new();
+                let mut dense = Vec::new();
+                for (t, _) in flagged.iter().enumerate().filter(|(_, f)| **f) {
+                    RECOMPUTED_FRAMES.fetch_add(1, Ordering::Relaxed);
+                    frame.clear();
+                    frame.extend(tin.iter().map(|s| if (*s as usize) <= t { 1f32 } else { 0f32 }));
+                    dense.clear();
+                    dense.resize(frame_out, 0f32);
+                    conv::conv::<f32, f32>(&frame, kernel, &mut dense, &g1);
+                    for (d, p) in dst.iter_mut().zip(&dense) {
+                        if *p > thr && (*d as usize) > t {
+                            *d = t as u8;
+                        }
+                    }
+                }
+            });
+    });
+}
+
+/// One sample of [`conv_fire_times`]; returns the time steps whose dense frame must decide.
+fn sample(
+    tin: &[u8],
+    kt: &[f64],
+    g: &Geometry,
+    time: usize,
+    thr: f32,
+    avx2: bool,
+    dst: &mut [u8],
+) -> Vec<bool> {
+    let o = g.outputs;
+    let plane = g.oh * g.ow;
+    let thr = thr as f64;
+    let never = time as u8;
+    let mut acc = vec![0f64; time * o];
+    let mut pot = vec![0f64; o];
+    let mut res = vec![never; o];
+    let mut count = vec![0u32; time];
+    let mut flagged = vec![false; time];
+    for i in 0..g.oh {
+        for j in 0..g.ow {
+            acc.fill(0.0);
+            count.fill(0);
+            for c in 0..g.channels {
+                for u in 0..g.kh {
+                    let y = (i * g.sy + u) as isize - g.top as isize;
+                    if y < 0 || y >= g.height as isize {
+                        continue;
+                    }
+                    let row = &tin[(c * g.height + y as usize) * g.width..][..g.width];
+                    for v in 0..g.kw {
+                        let x = (j * g.sx + v) as isize - g.left as isize;
+                        if x < 0 || x >= g.width as isize {
+                            continue;
+                        }
+                        let t = row[x as usize] as usize;
+                        if t >= time {
+                            continue;
+                        }
+                        count[t] += 1;
+                        let r = (c * g.kh + u) * g.kw + v;
+                        add_row(avx2, &mut acc[t * o..(t + 1) * o], &kt[r * o..(r + 1) * o]);
+                    }
+                }
+            }
+            pot.fill(0.0);
+            res.fill(never);
+            let mut m = 0u32;
+            for t in 0..time {
+                m += count[t];
+                let rel = (m as f64 + 2.0) * REL;
+                let abs = (m as f64 + 2.0) * ABS;
+                let mut unsure = false;
+                for ((p, a), r) in pot.iter_mut().zip(&acc[t * o..(t + 1) * o]).zip(&mut res) {
+                    *p += *a;
+                    if *r == never {
+                        let margin = rel * *p + abs;
+                        if *p - margin > thr {
+                            *r = t as u8;
+                        } else if *p + margin > thr {
+                            unsure = true;
+                        }
+                    }
+                }
+                flagged[t] |= unsure;
+            }
+            let pix = i * g.ow + j;
+            for (oo, r) in res.iter().enumerate() {
+                dst[oo * plane + pix] = *r;
+            }
+        }
+    }
+    flagged
+}
+
+/// Rank pooling on spike times: `out[n, i, j]` = earliest time in the window (padding never
+/// fires), which is what max pooling does to cumulative spike trains. `times` `[N, H, W]`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pool_times(
+    times: &[u8],
+    h: usize,
+    w: usize,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    pad: (usize, usize),
+    (oh, ow): (usize, usize),
+    time: usize,
+    out: &mut [u8],
+) {
+    let never = time as u8;
+    crate::runtime::install(|| {
+        out.par_chunks_mut((oh * ow).max(1))
+            .zip(times.par_chunks((h * w).max(1)))
+            .for_each(|(dst, src)| {
+                for i in 0..oh {
+                    for j in 0..ow {
+                        let mut best = never;
+                        for u in 0..kernel.0 {
+                            let y = (i * stride.0 + u) as isize - pad.0 as isize;
+                            if y < 0 || y >= h as isize {
+                                continue;
+                            }
+                            for v in 0..kernel.1 {
+                                let x = (j * stride.1 + v) as isize - pad.1 as isize;
+                                if x < 0 || x >= w as isize {
+                                    continue;
+                                }
+                                best = best.min(src[y as usize * w + x as usize]);
+                            }
+                        }
+                        dst[i * ow + j] = best;
+                    }
+                }
+            });
+    });
+}
+
+/// First time step with `pot[b, t, n] > thr` (`time` if none) for dense potentials
+/// `[B, T, N]` (the fallback of the times API for kernels the fast kernel does not take).
+pub(crate) fn first_crossing<T: Element>(
+    pot: &[T],
+    thr: T,
+    time: usize,
+    n: usize,
+    out: &mut [u8],
+) {
+    crate::runtime::install(|| {
+        out.par_chunks_mut(n.max(1)).enumerate().for_each(|(b, dst)| {
+            dst.fill(time as u8);
+            for t in (0..time).rev() {
+                let row = &pot[(b * time + t) * n..(b * time + t + 1) * n];
+                for (d, p) in dst.iter_mut().zip(row) {
+                    if *p > thr {
+                        *d = t as u8;
+                    }
+                }
+            }
+        });
+    });
+}
