@@ -14,7 +14,7 @@ use crate::{Expand2, FcPostTime};
 /// (`SPK_CODE_RATE`, library generator). The result `[B, time, ...]` has element type `dtype`.
 /// The caller frees `*out` with `spk_tensor_free`.
 #[no_mangle]
-pub unsafe extern "C" fn spk_code(
+pub unsafe extern "C" fn spk_encode(
     input: *const spk_tensor,
     time: i64,
     sort: bool,
@@ -30,9 +30,9 @@ pub unsafe extern "C" fn spk_code(
     })
 }
 
-/// `spk_code` into `output` (shape `[B, time, ...]`, its dtype chooses the element type).
+/// `spk_encode` into `output` (shape `[B, time, ...]`, its dtype chooses the element type).
 #[no_mangle]
-pub unsafe extern "C" fn spk_code_into(
+pub unsafe extern "C" fn spk_encode_into(
     input: *const spk_tensor,
     output: *const spk_tensor,
     time: i64,

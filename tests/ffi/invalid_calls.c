@@ -226,14 +226,14 @@ int main(void) {
         EXPECT(spk_tensor_create(SPK_DTYPE_F32, two, 2, &t2), OK);
 
         /* coding */
-        EXPECT(spk_code(NULL, 4, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), NUL);
-        EXPECT(spk_code(t, 4, true, SPK_DTYPE_U8, SPK_CODE_RANK, NULL), NUL);
-        EXPECT(spk_code(t, 0, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), ARG);
-        EXPECT(spk_code(t, -3, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), ARG);
-        EXPECT(spk_code(t, 4, true, 77, SPK_CODE_RANK, &out), DTY);
-        EXPECT(spk_code(t, 4, true, SPK_DTYPE_U8, 9, &out), ARG);
-        EXPECT(spk_code_into(t, t, 4, true, SPK_CODE_RANK), SHP);
-        EXPECT(spk_code_into(t, NULL, 4, true, SPK_CODE_RANK), NUL);
+        EXPECT(spk_encode(NULL, 4, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), NUL);
+        EXPECT(spk_encode(t, 4, true, SPK_DTYPE_U8, SPK_CODE_RANK, NULL), NUL);
+        EXPECT(spk_encode(t, 0, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), ARG);
+        EXPECT(spk_encode(t, -3, true, SPK_DTYPE_U8, SPK_CODE_RANK, &out), ARG);
+        EXPECT(spk_encode(t, 4, true, 77, SPK_CODE_RANK, &out), DTY);
+        EXPECT(spk_encode(t, 4, true, SPK_DTYPE_U8, 9, &out), ARG);
+        EXPECT(spk_encode_into(t, t, 4, true, SPK_CODE_RANK), SHP);
+        EXPECT(spk_encode_into(t, NULL, 4, true, SPK_CODE_RANK), NUL);
         EXPECT(spk_infinite(NULL, 0.0, &out), NUL);
         EXPECT(spk_infinite(t, 0.0, NULL), NUL);
         EXPECT(spk_infinite_inplace(NULL, 0.0), NUL);

@@ -40,7 +40,7 @@ def load(path):
         "spk_conv_create": [P, C.POINTER(P)],
         "spk_conv_kernel": [P, C.POINTER(P)],
         "spk_conv_free": [P],
-        "spk_code": [P, C.c_int64, C.c_bool, C.c_int32, C.c_int32, C.POINTER(P)],
+        "spk_encode": [P, C.c_int64, C.c_bool, C.c_int32, C.c_int32, C.POINTER(P)],
         "spk_convolve": [P, P, sizes, sizes, C.POINTER(P)],
         "spk_conv_forward": [P, P, C.POINTER(P)],
         "spk_conv_set_kernel": [P, P],
@@ -188,7 +188,7 @@ def pipeline(lib, check, ok):
 
     # 1. rank code: [B, T, C, H, W] u8, binary, cumulative, brightest feature spikes at t = 0
     spikes = C.c_void_p()
-    ok(lib.spk_code(x, T, True, U8, RANK, C.byref(spikes)), "code")
+    ok(lib.spk_encode(x, T, True, U8, RANK, C.byref(spikes)), "code")
     check(dims(lib, spikes) == [B, T, CH, H, W], f"code shape {dims(lib, spikes)}")
     s = read(lib, spikes, C.c_uint8, B * T * CH * H * W)
     n = CH * H * W
@@ -269,7 +269,7 @@ def pipeline(lib, check, ok):
 
     # errors inside the pipeline are statuses too
     bad = C.c_void_p()
-    check(lib.spk_code(x, 0, True, U8, RANK, C.byref(bad)) == ARGUMENT, "time 0 rejected")
+    check(lib.spk_encode(x, 0, True, U8, RANK, C.byref(bad)) == ARGUMENT, "time 0 rejected")
     check(lib.spk_convolve(x, x, None, None, C.byref(bad)) == SHAPE, "rank-4 kernel required")
     check(lib.spk_pool(fired, None, None, None, None, C.byref(bad)) == NULL, "NULL kernel")
     check(bad.value is None, "out unchanged on failure")

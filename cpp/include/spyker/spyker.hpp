@@ -526,13 +526,13 @@ enum class Code : int32_t { Rank = 0, Rate = 1 };
 inline Tensor code(const Tensor &input, int64_t time, bool sort = true, Type type = Type::U8,
                    Code code = Code::Rank) {
     spk_tensor *h = nullptr;
-    detail::check(spk_code(input.handle(), time, sort, int32_t(type), int32_t(code), &h));
+    detail::check(spk_encode(input.handle(), time, sort, int32_t(type), int32_t(code), &h));
     return Tensor(h);
 }
 /// code() into `output` (its dtype chooses the element type).
 inline void code(const Tensor &input, const Tensor &output, int64_t time, bool sort = true,
                  Code code = Code::Rank) {
-    detail::check(spk_code_into(input.handle(), output.handle(), time, sort, int32_t(code)));
+    detail::check(spk_encode_into(input.handle(), output.handle(), time, sort, int32_t(code)));
 }
 /// Sets every time step but the last to `value`; in place by default (like the original).
 inline Tensor infinite(const Tensor &input, double value = 0, bool inplace = true) {
