@@ -254,11 +254,13 @@ int main(void) {
         EXPECT(spk_gather(NULL, 0.0, SPK_DTYPE_U8, SPK_CODE_RANK, &out), NUL);
         EXPECT(spk_gather(x5, 0.0, 99, SPK_CODE_RANK, &out), DTY);
         EXPECT(spk_gather(x5, 0.0, SPK_DTYPE_U8, 5, &out), ARG);
-        EXPECT(spk_gather_into(x5, x5, 0.0, SPK_CODE_RANK), SHP);
+        EXPECT(spk_gather_into(x5, u5, 0.0, SPK_CODE_RANK), SHP);
+        EXPECT(spk_gather_into(x5, x5, 0.0, SPK_CODE_RANK), ARG); /* output aliases input */
         EXPECT(spk_scatter(NULL, 4, SPK_DTYPE_U8, &out), NUL);
         EXPECT(spk_scatter(t, 0, SPK_DTYPE_U8, &out), ARG);
         EXPECT(spk_scatter(t, 4, -2, &out), DTY);
-        EXPECT(spk_scatter_into(t, t), SHP);
+        EXPECT(spk_scatter_into(t, t2), SHP);
+        EXPECT(spk_scatter_into(t, t), ARG); /* output aliases input */
         EXPECT(spk_scatter_into(NULL, t), NUL);
         EXPECT(spk_inhibit(t, 0.0, &out), SHP);
         EXPECT(spk_inhibit(NULL, 0.0, &out), NUL);
@@ -316,10 +318,34 @@ int main(void) {
             EXPECT(spk_conv_stdp(conv, NULL, bad, x5), NUL);
             EXPECT(spk_conv_stdp(conv, x5, NULL, x5), NUL);
             EXPECT(spk_conv_stdp(conv, x5, bad, NULL), NUL);
-            EXPECT(spk_conv_stdp(conv, t, bad, x5), SHP);
+            EXPECT(spk_conv_stdp(conv, t, bad, x5), ARG); /* the layer has no STDP config */
             EXPECT(spk_fc_stdp(NULL, t, bad, t, 0), NUL);
             EXPECT(spk_fc_stdp(fc, t, bad, t, 7), ARG);
-            EXPECT(spk_fc_stdp(fc, x5, bad, t, 0), SHP);
+            EXPECT(spk_fc_stdp(fc, x5, bad, t, 0), ARG);  /* no STDP config */
+            {
+                size_t in_shape[5] = {1, 2, 1, 6, 6}, out_shape[5] = {1, 2, 1, 4, 2};
+                spk_tensor *xin = NULL, *yout = NULL;
+                spk_stdp_config cfg;
+                EXPECT(spk_stdp_config_init(&cfg, sizeof cfg), OK);
+                cfg.positive = 0.004;
+                cfg.negative = -0.003;
+                EXPECT(spk_conv_stdp_add(conv, &cfg), OK);
+                EXPECT(spk_tensor_create(SPK_DTYPE_F32, in_shape, 5, &xin), OK);
+                EXPECT(spk_tensor_create(SPK_DTYPE_F32, out_shape, 5, &yout), OK);
+                EXPECT(spk_conv_stdp(conv, t, bad, yout), SHP);
+                EXPECT(spk_conv_stdp(conv, xin, bad, yout), ARG); /* out-of-range winner */
+                far.z = 0; far.y = 0; far.x = 0; far.c = 5;            /* no config 5 */
+                EXPECT(spk_winners_clear(bad), OK);
+                EXPECT(spk_winners_push(bad, 0, &far), OK);
+                EXPECT(spk_conv_stdp(conv, xin, bad, yout), ARG);
+                far.c = 0;
+                EXPECT(spk_winners_clear(bad), OK);
+                EXPECT(spk_winners_push(bad, 0, &far), OK);
+                EXPECT(spk_conv_stdp(conv, xin, bad, yout), OK);
+                EXPECT(spk_conv_stdp_clear(conv), OK);
+                spk_tensor_free(xin);
+                spk_tensor_free(yout);
+            }
             spk_winners_free(bad);
         }
 
@@ -334,7 +360,7 @@ int main(void) {
         EXPECT(spk_labelize_into(t, NULL, 0.0), NUL);
         EXPECT(spk_fc_backward(NULL, t, t, t, &out), NUL);
         EXPECT(spk_fc_backward(fc, t, t, t, NULL), NUL);
-        EXPECT(spk_fc_backward(fc, x5, t, t, &out), SHP);
+        EXPECT(spk_fc_backward(fc, x5, t, t, &out), DTY); /* f16 layer: backprop needs f32 */
         EXPECT(spk_fc_backward_into(fc, t, t, t, NULL), NUL);
         EXPECT(spk_canny(NULL, 50, 100, &out), NUL);
         EXPECT(spk_canny(t, 50, 100, &out), SHP);
@@ -485,7 +511,8 @@ int main(void) {
         EXPECT(spk_cuda_cache_clear(-1), ARG);
         EXPECT(spk_cuda_cache_print(-1), ARG);
         EXPECT(spk_cuda_synchronize(-1), ARG);
-        EXPECT(spk_cuda_set_device(1000), have_cuda ? SPK_STATUS_DEVICE : SPK_STATUS_DEVICE);
+        EXPECT(spk_cuda_set_device(1000), DEV);
+        (void)have_cuda;
         EXPECT(spk_cuda_memory_total(1000, &sz), SPK_STATUS_DEVICE);
 
         spk_tensor_free(x5);

@@ -270,7 +270,7 @@ def pipeline(lib, check, ok):
     # errors inside the pipeline are statuses too
     bad = C.c_void_p()
     check(lib.spk_encode(x, 0, True, U8, RANK, C.byref(bad)) == ARGUMENT, "time 0 rejected")
-    check(lib.spk_convolve(x, x, None, None, C.byref(bad)) == SHAPE, "rank-4 kernel required")
+    check(lib.spk_convolve(x, spikes, None, None, C.byref(bad)) == DTYPE, "float kernel required")
     check(lib.spk_pool(fired, None, None, None, None, C.byref(bad)) == NULL, "NULL kernel")
     check(bad.value is None, "out unchanged on failure")
 
