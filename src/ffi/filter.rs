@@ -436,4 +436,3 @@ pub unsafe extern "C" fn spk_zca_load(path: *const c_char, out: *mut *mut spk_zc
         put_handle(out, "out", spk_zca { inner })
     })
 }
-

@@ -131,7 +131,11 @@ unsafe fn named_tensors<'a>(
     let t = unsafe { slice(tensors, count, "tensors") }?;
     n.iter()
         .zip(t)
-        .map(|(&n, &t)| Ok((unsafe { cstr(n, "names[i]") }?, unsafe { tensor(t, "tensors[i]") }?)))
+        .map(|(&n, &t)| {
+            Ok((unsafe { cstr(n, "names[i]") }?, unsafe {
+                tensor(t, "tensors[i]")
+            }?))
+        })
         .collect()
 }
 
@@ -314,7 +318,11 @@ pub unsafe extern "C" fn spk_mnist_label(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put_tensor(out, "out", crate::helpers::mnist_label(cstr(path, "path")?)?)
+        put_tensor(
+            out,
+            "out",
+            crate::helpers::mnist_label(cstr(path, "path")?)?,
+        )
     })
 }
 
@@ -340,7 +348,8 @@ pub unsafe extern "C" fn spk_read_image(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        let t = crate::helpers::read_image(cstr(path, "path")?, cstr(mode, "mode")?, size_arg(size)?)?;
+        let t =
+            crate::helpers::read_image(cstr(path, "path")?, cstr(mode, "mode")?, size_arg(size)?)?;
         put_tensor(out, "out", t)
     })
 }

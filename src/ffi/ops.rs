@@ -244,13 +244,20 @@ pub unsafe extern "C" fn spk_inhibit(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put_tensor(out, "out", crate::inhibit(tensor(input, "input")?, threshold)?)
+        put_tensor(
+            out,
+            "out",
+            crate::inhibit(tensor(input, "input")?, threshold)?,
+        )
     })
 }
 
 /// `spk_inhibit` modifying `input` in place.
 #[no_mangle]
-pub unsafe extern "C" fn spk_inhibit_inplace(input: *const spk_tensor, threshold: f64) -> spk_status {
+pub unsafe extern "C" fn spk_inhibit_inplace(
+    input: *const spk_tensor,
+    threshold: f64,
+) -> spk_status {
     guard(|| unsafe { Ok(crate::inhibit_inplace(tensor(input, "input")?, threshold)?) })
 }
 
@@ -639,7 +646,11 @@ pub unsafe extern "C" fn spk_labelize(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put_tensor(out, "out", crate::labelize(tensor(input, "input")?, threshold)?)
+        put_tensor(
+            out,
+            "out",
+            crate::labelize(tensor(input, "input")?, threshold)?,
+        )
     })
 }
 
@@ -712,7 +723,11 @@ pub unsafe extern "C" fn spk_canny(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put_tensor(out, "out", crate::canny(tensor(input, "input")?, low, high)?)
+        put_tensor(
+            out,
+            "out",
+            crate::canny(tensor(input, "input")?, low, high)?,
+        )
     })
 }
 

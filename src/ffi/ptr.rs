@@ -156,7 +156,10 @@ pub(crate) unsafe fn init_sized<T: Versioned>(
 }
 
 /// A UTF-8 string argument (a NUL-terminated C string), rejecting NULL and invalid UTF-8.
-pub(crate) unsafe fn cstr<'a>(p: *const std::ffi::c_char, name: &'static str) -> FfiResult<&'a str> {
+pub(crate) unsafe fn cstr<'a>(
+    p: *const std::ffi::c_char,
+    name: &'static str,
+) -> FfiResult<&'a str> {
     if p.is_null() {
         return Err(FfiError::Null(name));
     }
@@ -197,7 +200,6 @@ pub(crate) unsafe fn expand4_arg(p: *const usize, name: &'static str) -> FfiResu
 
 /// A non-negative index or count passed as a signed C integer.
 pub(crate) fn index_arg(value: i64, name: &str) -> crate::Result<usize> {
-    usize::try_from(value).map_err(|_| {
-        crate::Error::Argument(format!("expected `{name}` >= 0, got {value}"))
-    })
+    usize::try_from(value)
+        .map_err(|_| crate::Error::Argument(format!("expected `{name}` >= 0, got {value}")))
 }

@@ -146,7 +146,11 @@ pub unsafe extern "C" fn spk_cuda_arch_list(
 pub unsafe extern "C" fn spk_cuda_device_arch(index: i64, out: *mut i32) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_device_arch(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_device_arch(index_arg(index, "index")?)?,
+        )
     })
 }
 
@@ -155,7 +159,11 @@ pub unsafe extern "C" fn spk_cuda_device_arch(index: i64, out: *mut i32) -> spk_
 pub unsafe extern "C" fn spk_cuda_memory_total(index: i64, out: *mut usize) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_memory_total(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_memory_total(index_arg(index, "index")?)?,
+        )
     })
 }
 
@@ -164,7 +172,11 @@ pub unsafe extern "C" fn spk_cuda_memory_total(index: i64, out: *mut usize) -> s
 pub unsafe extern "C" fn spk_cuda_memory_free(index: i64, out: *mut usize) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_memory_free(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_memory_free(index_arg(index, "index")?)?,
+        )
     })
 }
 
@@ -174,7 +186,11 @@ pub unsafe extern "C" fn spk_cuda_memory_free(index: i64, out: *mut usize) -> sp
 pub unsafe extern "C" fn spk_cuda_memory_taken(index: i64, out: *mut usize) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_memory_taken(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_memory_taken(index_arg(index, "index")?)?,
+        )
     })
 }
 
@@ -183,7 +199,11 @@ pub unsafe extern "C" fn spk_cuda_memory_taken(index: i64, out: *mut usize) -> s
 pub unsafe extern "C" fn spk_cuda_memory_used(index: i64, out: *mut usize) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_memory_used(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_memory_used(index_arg(index, "index")?)?,
+        )
     })
 }
 
@@ -192,14 +212,23 @@ pub unsafe extern "C" fn spk_cuda_memory_used(index: i64, out: *mut usize) -> sp
 pub unsafe extern "C" fn spk_cuda_cache_enabled(index: i64, out: *mut bool) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        put(out, "out", crate::cuda_cache_enabled(index_arg(index, "index")?)?)
+        put(
+            out,
+            "out",
+            crate::cuda_cache_enabled(index_arg(index, "index")?)?,
+        )
     })
 }
 
 /// Turns the memory cache of CUDA device `index` on or off (off also releases cached blocks).
 #[no_mangle]
 pub extern "C" fn spk_cuda_cache_enable(enable: bool, index: i64) -> spk_status {
-    guard(|| Ok(crate::cuda_cache_enable(enable, index_arg(index, "index")?)?))
+    guard(|| {
+        Ok(crate::cuda_cache_enable(
+            enable,
+            index_arg(index, "index")?,
+        )?)
+    })
 }
 
 /// Returns the cached (unused) blocks of CUDA device `index` to the driver.
