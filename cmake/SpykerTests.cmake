@@ -21,6 +21,15 @@ set_target_properties(spyker_example_cpp PROPERTIES CXX_STANDARD 17 CXX_STANDARD
 target_compile_options(spyker_example_cpp PRIVATE ${SPYKER_WARN_CXX})
 target_link_libraries(spyker_example_cpp PRIVATE spyker::cpp)
 
+# The STDP examples on the bundled digits (small subsets so that ctest takes seconds).
+foreach(_ex stdp_mnist mozafari)
+  add_executable(spyker_${_ex} examples/cpp/${_ex}.cpp)
+  set_target_properties(spyker_${_ex} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  target_compile_options(spyker_${_ex} PRIVATE ${SPYKER_WARN_CXX})
+  target_link_libraries(spyker_${_ex} PRIVATE spyker::cpp)
+endforeach()
+set(SPYKER_MNIST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/data/mnist10k)
+
 # The plain C header included from C++ (extern "C", enums with int32_t base).
 add_executable(spyker_header_cpp tests/ffi/header_cpp.cpp)
 set_target_properties(spyker_header_cpp PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
@@ -32,6 +41,9 @@ add_test(NAME c_example_static COMMAND spyker_example_c_static)
 add_test(NAME cpp_example COMMAND spyker_example_cpp)
 add_test(NAME c_invalid_calls COMMAND spyker_invalid_calls)
 add_test(NAME cpp_header COMMAND spyker_header_cpp)
+add_test(NAME cpp_stdp_mnist COMMAND spyker_stdp_mnist ${SPYKER_MNIST_DIR} 256 16
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+add_test(NAME cpp_mozafari COMMAND spyker_mozafari ${SPYKER_MNIST_DIR} 128 64 2 10)
 
 find_program(VALGRIND_EXECUTABLE valgrind)
 if(VALGRIND_EXECUTABLE)
@@ -42,6 +54,9 @@ if(VALGRIND_EXECUTABLE)
   add_test(NAME valgrind_c_example COMMAND ${_vg} $<TARGET_FILE:spyker_example_c>)
   add_test(NAME valgrind_cpp_example COMMAND ${_vg} $<TARGET_FILE:spyker_example_cpp>)
   add_test(NAME valgrind_c_invalid_calls COMMAND ${_vg} $<TARGET_FILE:spyker_invalid_calls>)
+  add_test(NAME valgrind_cpp_stdp_mnist
+           COMMAND ${_vg} $<TARGET_FILE:spyker_stdp_mnist> ${SPYKER_MNIST_DIR} 64 4
+           WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endif()
 
 find_package(Python3 COMPONENTS Interpreter)

@@ -31,6 +31,12 @@
 // struct) keep it. The shared library's SONAME is `libspyker.so.<SPK_ABI_VERSION>`.
 #define SPK_ABI_VERSION 1
 
+// Version of the layer file layout written by this library.
+#define LAYER_FORMAT_VERSION 1
+
+// The largest `time` accepted: the original stores spike times in 16-bit integers.
+#define MAX_CODE_TIME 65535
+
 // The result of every fallible `spk_*` function. 0 is success; new codes may be added.
 enum spk_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -124,13 +130,67 @@ typedef int32_t spk_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which post-synaptic spike time fully connected STDP uses (values of `post_time`).
+enum spk_fc_post_time
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // The first spike of the winner neuron in `output` (the intended rule; the original's CUDA
+    // build).
+    SPK_FC_POST_TIME_FIRST_SPIKE = 0,
+    // Always 0, reproducing the original CPU build.
+    SPK_FC_POST_TIME_ZERO = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum spk_fc_post_time spk_fc_post_time;
+#else
+typedef int32_t spk_fc_post_time;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How lines are split into fields (values of the `split` arguments).
+enum spk_csv_split
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // Fields between whole delimiters; a trailing `\r` is removed and empty lines are skipped.
+    SPK_CSV_SPLIT_DELIMITER = 0,
+    // The original's quirk (later fields keep the tail of a multi-character delimiter).
+    SPK_CSV_SPLIT_ORIGINAL = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum spk_csv_split spk_csv_split;
+#else
+typedef int32_t spk_csv_split;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A 2-D convolution layer of integrate-and-fire neurons with STDP (opaque). Free with
 // `spk_conv_free`. Not thread-safe: do not use one layer from two threads at once.
 typedef struct spk_conv spk_conv;
 
+// A reader of delimited text lines (opaque). Free with `spk_csv_free`. Not thread-safe.
+typedef struct spk_csv spk_csv;
+
+// A difference-of-Gaussians filter bank (opaque). Free with `spk_dog_free`.
+typedef struct spk_dog spk_dog;
+
 // A fully connected layer with STDP and temporal backprop (opaque). Free with `spk_fc_free`.
 // Not thread-safe: do not use one layer from two threads at once.
 typedef struct spk_fc spk_fc;
+
+// A Gabor filter bank (opaque). Free with `spk_gabor_free`.
+typedef struct spk_gabor spk_gabor;
+
+// A Laplacian-of-Gaussian filter bank (opaque; on/off pair per std). Free with `spk_log_free`.
+typedef struct spk_log spk_log;
+
+// Text fields (opaque; the result of the CSV readers). Free with `spk_strings_free`.
+typedef struct spk_strings spk_strings;
 
 // An n-dimensional array (opaque). A handle is one reference to possibly shared memory: views
 // (`spk_tensor_reshape`, `spk_tensor_index`, `spk_tensor_slice`, `spk_conv_kernel`, ...) share
@@ -141,8 +201,33 @@ typedef struct spk_fc spk_fc;
 // must not be freed while another thread uses it.
 typedef struct spk_tensor spk_tensor;
 
+// Named tensors, in file order (opaque; the result of `spk_npz_read` and `spk_layers_load`).
+// Free with `spk_tensor_list_free`.
+typedef struct spk_tensor_list spk_tensor_list;
+
 // Winners per sample, in selection order (opaque). Free with `spk_winners_free`.
 typedef struct spk_winners spk_winners;
+
+// A ZCA whitening module (opaque). Free with `spk_zca_free`. Not thread-safe.
+typedef struct spk_zca spk_zca;
+
+// One difference-of-Gaussians filter: centre `std1`, surround `std2` (`{1, 2}` is on-centre,
+// `{2, 1}` off-centre). A frozen record (it mirrors the original's `DoGFilter`): it has no size
+// field, a new field would come as a new struct.
+typedef struct spk_dog_filter {
+    double std1;
+    double std2;
+} spk_dog_filter;
+
+// One Gabor filter; `theta` is in degrees and `psi` in radians (the original's constructor
+// arguments). A frozen record, like `spk_dog_filter`.
+typedef struct spk_gabor_filter {
+    double sigma;
+    double theta;
+    double gamma;
+    double lambda;
+    double psi;
+} spk_gabor_filter;
 
 // STDP parameters. `positive` applies to causal pairs (pre <= post), `negative` to the others;
 // the sign is part of the value (typically 0.004 and -0.003). With `stabilize`, updates are
@@ -249,6 +334,268 @@ const char *spk_last_error_message(void);
 // version does not know). Never NULL; never freed.
 const char *spk_status_string(int32_t status);
 
+// Creates a DoG bank of `count` (>= 1) filters with window `2 * size + 1` (size >= 1), zero
+// padding `pad[0..4]` (top, left, bottom, right; NULL = none), on the device `(device_kind,
+// device_index)` with element type `dtype` (f16, f32 or f64). The caller frees `*out` with
+// `spk_dog_free`.
+spk_status spk_dog_create(size_t size,
+                          const struct spk_dog_filter *filters,
+                          size_t count,
+                          const size_t *pad,
+                          int32_t device_kind,
+                          int64_t device_index,
+                          int32_t dtype,
+                          struct spk_dog **out);
+
+// Creates a Gabor bank; arguments as `spk_dog_create`. The caller frees `*out` with
+// `spk_gabor_free`.
+spk_status spk_gabor_create(size_t size,
+                            const struct spk_gabor_filter *filters,
+                            size_t count,
+                            const size_t *pad,
+                            int32_t device_kind,
+                            int64_t device_index,
+                            int32_t dtype,
+                            struct spk_gabor **out);
+
+// Creates a LoG bank from `count` (>= 1) standard deviations `stds` (two output channels per
+// std: on and off); other arguments as `spk_dog_create`. The caller frees `*out` with
+// `spk_log_free`.
+spk_status spk_log_create(size_t size,
+                          const double *stds,
+                          size_t count,
+                          const size_t *pad,
+                          int32_t device_kind,
+                          int64_t device_index,
+                          int32_t dtype,
+                          struct spk_log **out);
+
+// Frees a DoG bank. NULL is a no-op; freeing twice is undefined behaviour.
+void spk_dog_free(struct spk_dog *filter);
+
+// Frees a Gabor bank. NULL is a no-op; freeing twice is undefined behaviour.
+void spk_gabor_free(struct spk_gabor *filter);
+
+// Frees a LoG bank. NULL is a no-op; freeing twice is undefined behaviour.
+void spk_log_free(struct spk_log *filter);
+
+// Filters images `input` `[B, C, H, W]` (or `[C, H, W]`): every channel by every filter, result
+// `[B, C * F, H', W']` in the bank's dtype. The caller frees `*out`.
+spk_status spk_dog_apply(const struct spk_dog *filter,
+                         const struct spk_tensor *input,
+                         struct spk_tensor **out);
+
+// `spk_dog_apply` into `output`.
+spk_status spk_dog_apply_into(const struct spk_dog *filter,
+                              const struct spk_tensor *input,
+                              const struct spk_tensor *output);
+
+// Filters images with a Gabor bank (as `spk_dog_apply`). The caller frees `*out`.
+spk_status spk_gabor_apply(const struct spk_gabor *filter,
+                           const struct spk_tensor *input,
+                           struct spk_tensor **out);
+
+// `spk_gabor_apply` into `output`.
+spk_status spk_gabor_apply_into(const struct spk_gabor *filter,
+                                const struct spk_tensor *input,
+                                const struct spk_tensor *output);
+
+// Filters images with a LoG bank (as `spk_dog_apply`; two channels per std). The caller frees
+// `*out`.
+spk_status spk_log_apply(const struct spk_log *filter,
+                         const struct spk_tensor *input,
+                         struct spk_tensor **out);
+
+// `spk_log_apply` into `output`.
+spk_status spk_log_apply_into(const struct spk_log *filter,
+                              const struct spk_tensor *input,
+                              const struct spk_tensor *output);
+
+// A handle to the DoG kernel, sharing its memory. The caller frees `*out` with
+// `spk_tensor_free`.
+spk_status spk_dog_kernel(const struct spk_dog *filter, struct spk_tensor **out);
+
+// A handle to the Gabor kernel, sharing its memory. The caller frees `*out`.
+spk_status spk_gabor_kernel(const struct spk_gabor *filter, struct spk_tensor **out);
+
+// A handle to the LoG kernel, sharing its memory. The caller frees `*out`.
+spk_status spk_log_kernel(const struct spk_log *filter, struct spk_tensor **out);
+
+// Creates an unfitted ZCA module (fit it with `spk_zca_fit` or load one with `spk_zca_load`).
+// The caller frees `*out` with `spk_zca_free`.
+spk_status spk_zca_create(struct spk_zca **out);
+
+// Creates a fitted ZCA module from a mean `[D]` and a transform `[D, D]` (copied as f32). The
+// caller frees `*out` with `spk_zca_free`.
+spk_status spk_zca_from_parts(const struct spk_tensor *mean,
+                              const struct spk_tensor *transform,
+                              struct spk_zca **out);
+
+// Frees a ZCA module. NULL is a no-op; freeing twice is undefined behaviour.
+void spk_zca_free(struct spk_zca *zca);
+
+// Fits the module to samples `input` `[N, ...]` (float) with regulariser `epsilon` (> 0); with
+// `transform` the input is also whitened in place.
+spk_status spk_zca_fit(struct spk_zca *zca,
+                       const struct spk_tensor *input,
+                       double epsilon,
+                       bool transform);
+
+// A whitened copy of `input` `[N, ...]` (the module must be fitted). The caller frees `*out`.
+spk_status spk_zca_apply(const struct spk_zca *zca,
+                         const struct spk_tensor *input,
+                         struct spk_tensor **out);
+
+// Whitens `input` in place (the module must be fitted).
+spk_status spk_zca_apply_inplace(const struct spk_zca *zca, const struct spk_tensor *input);
+
+// Splits `input` `[N, ...]` into positive and negative parts `[N, 2, ...]` (`max(x, 0)` then
+// `max(-x, 0)`). The caller frees `*out`.
+spk_status spk_zca_split(const struct spk_tensor *input, struct spk_tensor **out);
+
+// `spk_zca_split` into `output`.
+spk_status spk_zca_split_into(const struct spk_tensor *input, const struct spk_tensor *output);
+
+// A handle to the learned mean `[D]` (f32; the module must be fitted). The caller frees `*out`.
+spk_status spk_zca_mean(const struct spk_zca *zca, struct spk_tensor **out);
+
+// A handle to the learned transform `[D, D]` (f32; the module must be fitted). The caller frees
+// `*out`.
+spk_status spk_zca_transform(const struct spk_zca *zca, struct spk_tensor **out);
+
+// Writes the fitted module to the `.npz` file `path` (UTF-8; arrays `mean` and `transform`).
+spk_status spk_zca_save(const struct spk_zca *zca, const char *path);
+
+// Reads a module saved by `spk_zca_save` (or the original's `save`) from `path`. The caller
+// frees `*out` with `spk_zca_free`.
+spk_status spk_zca_load(const char *path, struct spk_zca **out);
+
+// Writes the number of tensors of `list` to `*out`.
+spk_status spk_tensor_list_count(const struct spk_tensor_list *list, size_t *out);
+
+// Writes the name of tensor `index` to `*out`: borrowed, valid until the list is freed.
+spk_status spk_tensor_list_name(const struct spk_tensor_list *list, size_t index, const char **out);
+
+// Writes a new handle to tensor `index` (sharing its memory) to `*out`; the caller frees it with
+// `spk_tensor_free`.
+spk_status spk_tensor_list_get(const struct spk_tensor_list *list,
+                               size_t index,
+                               struct spk_tensor **out);
+
+// Frees a tensor list (tensor handles taken from it stay valid). NULL is a no-op.
+void spk_tensor_list_free(struct spk_tensor_list *list);
+
+// Writes the number of fields of `strings` to `*out`.
+spk_status spk_strings_count(const struct spk_strings *strings, size_t *out);
+
+// Writes field `index` (UTF-8, NUL-terminated) to `*out`: borrowed, valid until `strings` is
+// freed.
+spk_status spk_strings_get(const struct spk_strings *strings, size_t index, const char **out);
+
+// Frees a list of fields. NULL is a no-op.
+void spk_strings_free(struct spk_strings *strings);
+
+// Reads every array of the `.npz` file `path` (UTF-8), in file order. The caller frees `*out`
+// with `spk_tensor_list_free`.
+spk_status spk_npz_read(const char *path, struct spk_tensor_list **out);
+
+// Writes `count` tensors `tensors[i]` named `names[i]` to the `.npz` file `path` (numpy can read
+// it).
+spk_status spk_npz_write(const char *path,
+                         const char *const *names,
+                         const struct spk_tensor *const *tensors,
+                         size_t count);
+
+// Saves named tensors (e.g. the kernels of a network) to one `.npz` model file; names must be
+// non-empty, unique and free of `/` and `\`.
+spk_status spk_layers_save(const char *path,
+                           const char *const *names,
+                           const struct spk_tensor *const *tensors,
+                           size_t count);
+
+// Loads every tensor of a model file written by `spk_layers_save` (or `numpy.savez`). The
+// caller frees `*out` with `spk_tensor_list_free`.
+spk_status spk_layers_load(const char *path, struct spk_tensor_list **out);
+
+// Saves a convolution layer (kernel, stride, padding, STDP configurations) to a `.npz` file.
+spk_status spk_conv_save(const struct spk_conv *conv, const char *path);
+
+// Loads a convolution layer saved by `spk_conv_save`. The caller frees `*out` with
+// `spk_conv_free`.
+spk_status spk_conv_load(const char *path, struct spk_conv **out);
+
+// Saves a fully connected layer (kernel, STDP and backprop configurations) to a `.npz` file.
+spk_status spk_fc_save(const struct spk_fc *fc, const char *path);
+
+// Loads a fully connected layer saved by `spk_fc_save`. The caller frees `*out` with
+// `spk_fc_free`.
+spk_status spk_fc_load(const char *path, struct spk_fc **out);
+
+// Reads the four files of an MNIST-style data set (IDX, raw or gzip): images as u8
+// `[N, 1, rows, cols]`, labels as u8 `[N]`. Either all four out-pointers are written or none;
+// the caller frees each with `spk_tensor_free`.
+spk_status spk_read_mnist(const char *train_images,
+                          const char *train_labels,
+                          const char *test_images,
+                          const char *test_labels,
+                          struct spk_tensor **train_x,
+                          struct spk_tensor **train_y,
+                          struct spk_tensor **test_x,
+                          struct spk_tensor **test_y);
+
+// Reads the four standard MNIST files (`train-images-idx3-ubyte`, ..., raw or `.gz`) from the
+// folder `dir`; outputs as `spk_read_mnist`.
+spk_status spk_load_mnist_dir(const char *dir,
+                              struct spk_tensor **train_x,
+                              struct spk_tensor **train_y,
+                              struct spk_tensor **test_x,
+                              struct spk_tensor **test_y);
+
+// Reads one IDX image file as u8 `[N, 1, rows, cols]`. The caller frees `*out`.
+spk_status spk_mnist_data(const char *path, struct spk_tensor **out);
+
+// Reads one IDX label file as u8 `[N]`. The caller frees `*out`.
+spk_status spk_mnist_label(const char *path, struct spk_tensor **out);
+
+// Reads an image file (PNG, JPEG, BMP, TGA) as u8 `[C, H, W]`. `mode` is "" (the file's
+// channels), "Y", "YA", "RGB" or "RGBA"; `size` (NULL = keep) is `{height, width}` to resize
+// to. The caller frees `*out`.
+spk_status spk_read_image(const char *path,
+                          const char *mode,
+                          const size_t *size,
+                          struct spk_tensor **out);
+
+// `spk_read_image` into a u8 `output` of exactly the resulting shape.
+spk_status spk_read_image_into(const struct spk_tensor *output,
+                               const char *path,
+                               const char *mode,
+                               const size_t *size);
+
+// Writes a u8 `[C, H, W]` tensor (C = 1, 2, 3 or 4) as an image file; `format` is "PNG",
+// "BMP", "TGA" or "JPG".
+spk_status spk_write_image(const struct spk_tensor *input, const char *path, const char *format);
+
+// Opens the text file `path` for reading lines split at `delim` (non-empty) with the rule
+// `split` (an `spk_csv_split`). The caller frees `*out` with `spk_csv_free`.
+spk_status spk_csv_open(const char *path, const char *delim, int32_t split, struct spk_csv **out);
+
+// Frees a CSV reader (closing its file). NULL is a no-op.
+void spk_csv_free(struct spk_csv *csv);
+
+// Reads the next line's fields into a new `*out` (free it with `spk_strings_free`); at the end
+// of the file writes NULL to `*out` and returns `SPK_STATUS_OK`.
+spk_status spk_csv_readline(struct spk_csv *csv, struct spk_strings **out);
+
+// Skips up to `count` lines and writes how many were skipped to `*skipped` (NULL to ignore).
+spk_status spk_csv_skip(struct spk_csv *csv, size_t count, size_t *skipped);
+
+// The fields of the first non-empty line of `path` (the original's `read_csv`) in a new `*out`
+// (free it with `spk_strings_free`), or NULL for a file without one.
+spk_status spk_read_csv(const char *path,
+                        const char *delim,
+                        int32_t split,
+                        struct spk_strings **out);
+
 // Fills `*config` with the defaults (positive 0, negative 0, stabilize on, bounds [0, 1]) and
 // sets `config->size = size`. Pass `sizeof(spk_stdp_config)` as `size`.
 spk_status spk_stdp_config_init(struct spk_stdp_config *config, size_t size);
@@ -334,6 +681,279 @@ spk_status spk_fc_bp_get(const struct spk_fc *fc, struct spk_bp_config *config);
 // Sets the layer's backprop configuration from `*config`.
 spk_status spk_fc_bp_set(struct spk_fc *fc, const struct spk_bp_config *config);
 
+// Spike coding of `input` `[B, ...]` over `time` steps (`time` >= 1): rank-order (`code` =
+// `SPK_CODE_RANK`, `sort` orders equal values like the original) or Poisson rate
+// (`SPK_CODE_RATE`, library generator). The result `[B, time, ...]` has element type `dtype`.
+// The caller frees `*out` with `spk_tensor_free`.
+spk_status spk_encode(const struct spk_tensor *input,
+                      int64_t time,
+                      bool sort,
+                      int32_t dtype,
+                      int32_t code,
+                      struct spk_tensor **out);
+
+// `spk_encode` into `output` (shape `[B, time, ...]`, its dtype chooses the element type).
+spk_status spk_encode_into(const struct spk_tensor *input,
+                           const struct spk_tensor *output,
+                           int64_t time,
+                           bool sort,
+                           int32_t code);
+
+// Keeps only the last time step of potentials `[B, T, ...]`: every earlier step is set to
+// `value` (the original's `infinite`). Returns a modified copy through `out` (caller frees it).
+spk_status spk_infinite(const struct spk_tensor *input, double value, struct spk_tensor **out);
+
+// `spk_infinite` modifying `input` in place.
+spk_status spk_infinite_inplace(const struct spk_tensor *input, double value);
+
+// Integrate-and-fire: spikes of potentials `input` `[B, T, ...]` that exceed `threshold`, as
+// element type `dtype`, rank (first crossing only) or rate (every crossing) coded. The caller
+// frees `*out` with `spk_tensor_free`.
+spk_status spk_fire(const struct spk_tensor *input,
+                    double threshold,
+                    int32_t dtype,
+                    int32_t code,
+                    struct spk_tensor **out);
+
+// `spk_fire` into `output` (same shape as `input`).
+spk_status spk_fire_into(const struct spk_tensor *input,
+                         const struct spk_tensor *output,
+                         double threshold,
+                         int32_t code);
+
+// A copy of `input` with every element `<= threshold` set to `value`. The caller frees `*out`.
+spk_status spk_threshold(const struct spk_tensor *input,
+                         double threshold,
+                         double value,
+                         struct spk_tensor **out);
+
+// `spk_threshold` modifying `input` in place.
+spk_status spk_threshold_inplace(const struct spk_tensor *input, double threshold, double value);
+
+// A copy of `input` with elements `< middle` set to `lower` and the others to `upper`. The
+// caller frees `*out`.
+spk_status spk_quantize(const struct spk_tensor *input,
+                        double lower,
+                        double middle,
+                        double upper,
+                        struct spk_tensor **out);
+
+// `spk_quantize` modifying `input` in place.
+spk_status spk_quantize_inplace(const struct spk_tensor *input,
+                                double lower,
+                                double middle,
+                                double upper);
+
+// Collapses the time axis of `input` `[B, T, ...]` to `[B, ...]`: the first step above
+// `threshold` (rank) or the count of such steps (rate), as element type `dtype`. The caller
+// frees `*out`.
+spk_status spk_gather(const struct spk_tensor *input,
+                      double threshold,
+                      int32_t dtype,
+                      int32_t code,
+                      struct spk_tensor **out);
+
+// `spk_gather` into `output` (`[B, ...]`).
+spk_status spk_gather_into(const struct spk_tensor *input,
+                           const struct spk_tensor *output,
+                           double threshold,
+                           int32_t code);
+
+// Expands spike times `input` `[B, ...]` to spike trains `[B, time, ...]` of element type
+// `dtype` (the inverse of a rank `spk_gather`). The caller frees `*out`.
+spk_status spk_scatter(const struct spk_tensor *input,
+                       size_t time,
+                       int32_t dtype,
+                       struct spk_tensor **out);
+
+// `spk_scatter` into `output` (`[B, time, ...]`; its extent 1 is the time).
+spk_status spk_scatter_into(const struct spk_tensor *input, const struct spk_tensor *output);
+
+// Lateral inhibition over channels of `input` `[B, T, C, H, W]` (or `[T, C, H, W]`): at each
+// position only the channel that first exceeds `threshold` (then the larger value) keeps its
+// values, the others are zeroed. Returns a copy
+// through `out` (caller frees it).
+spk_status spk_inhibit(const struct spk_tensor *input, double threshold, struct spk_tensor **out);
+
+// `spk_inhibit` modifying `input` in place.
+spk_status spk_inhibit_inplace(const struct spk_tensor *input, double threshold);
+
+// Pads the two spatial axes of `input` `[B, T, C, H, W]` (or `[T, C, H, W]`) by `pad[0..4]`
+// (top, left, bottom, right; NULL = none) with `value` (converted to the input's dtype). The
+// caller frees `*out`.
+spk_status spk_pad(const struct spk_tensor *input,
+                   const size_t *pad,
+                   double value,
+                   struct spk_tensor **out);
+
+// `spk_pad` into `output` (the padded shape).
+spk_status spk_pad_into(const struct spk_tensor *input,
+                        const struct spk_tensor *output,
+                        const size_t *pad,
+                        double value);
+
+// Max pooling over the last two axes of `input` `[B, T, C, H, W]` (or `[B, C, H, W]` spike
+// times): window `kernel[0..2]`, stride `stride[0..2]` (NULL = the kernel), padding
+// `pad[0..4]` (NULL = none). `rates` (NULL = none; `[B, C, H, W]`, the input's dtype, no padding)
+// picks each window's value at its highest-rate position. The caller frees `*out`.
+spk_status spk_pool(const struct spk_tensor *input,
+                    const size_t *kernel,
+                    const size_t *stride,
+                    const size_t *pad,
+                    const struct spk_tensor *rates,
+                    struct spk_tensor **out);
+
+// `spk_pool` into `output` (the pooled shape).
+spk_status spk_pool_into(const struct spk_tensor *input,
+                         const struct spk_tensor *output,
+                         const size_t *kernel,
+                         const size_t *stride,
+                         const size_t *pad,
+                         const struct spk_tensor *rates);
+
+// 2-D convolution of `input` `[B, T, C, H, W]` (or `[B, C, H, W]`) with `kernel`
+// `[K, C, kh, kw]` (f16/f32/f64), stride `stride[0..2]` (NULL = 1) and padding `pad[0..4]`
+// (NULL = none). Result `[B, T, K, H', W']` in the kernel's float type; the caller frees `*out`.
+spk_status spk_convolve(const struct spk_tensor *input,
+                        const struct spk_tensor *kernel,
+                        const size_t *stride,
+                        const size_t *pad,
+                        struct spk_tensor **out);
+
+// `spk_convolve` into `output`.
+spk_status spk_convolve_into(const struct spk_tensor *input,
+                             const struct spk_tensor *kernel,
+                             const struct spk_tensor *output,
+                             const size_t *stride,
+                             const size_t *pad);
+
+// Fully connected potentials of `input` `[B, T, N]` with `kernel` `[M, N]`; `sign` keeps the
+// kernel's sign (otherwise weights are used as given). Result `[B, T, M]`; caller frees `*out`.
+spk_status spk_fully_connected(const struct spk_tensor *input,
+                               const struct spk_tensor *kernel,
+                               bool sign,
+                               struct spk_tensor **out);
+
+// `spk_fully_connected` into `output`.
+spk_status spk_fully_connected_into(const struct spk_tensor *input,
+                                    const struct spk_tensor *kernel,
+                                    const struct spk_tensor *output,
+                                    bool sign);
+
+// Forward pass of a convolution layer (`spk_convolve` with the layer's kernel, stride and padding).
+// The caller frees `*out`.
+spk_status spk_conv_forward(const struct spk_conv *conv,
+                            const struct spk_tensor *input,
+                            struct spk_tensor **out);
+
+// `spk_conv_forward` into `output`.
+spk_status spk_conv_forward_into(const struct spk_conv *conv,
+                                 const struct spk_tensor *input,
+                                 const struct spk_tensor *output);
+
+// Forward pass of a fully connected layer (`spk_fully_connected` with the layer's kernel). The caller frees
+// `*out`.
+spk_status spk_fc_forward(const struct spk_fc *fc,
+                          const struct spk_tensor *input,
+                          bool sign,
+                          struct spk_tensor **out);
+
+// `spk_fc_forward` into `output`.
+spk_status spk_fc_forward_into(const struct spk_fc *fc,
+                               const struct spk_tensor *input,
+                               const struct spk_tensor *output,
+                               bool sign);
+
+// Selects up to `count` (>= 1) winners per sample among fully connected outputs `[B, T, N]`,
+// excluding neurons within `radius` of each pick. The caller frees `*out` with
+// `spk_winners_free`.
+spk_status spk_fcwta(const struct spk_tensor *input,
+                     size_t radius,
+                     size_t count,
+                     double threshold,
+                     struct spk_winners **out);
+
+// Selects up to `count` (>= 1) winners per sample among convolution outputs `[B, T, C, H, W]`,
+// excluding positions within `radius[0..2]` (rows, columns; NULL = 0) of each pick and the
+// winner's channel. The caller frees `*out` with `spk_winners_free`.
+spk_status spk_convwta(const struct spk_tensor *input,
+                       const size_t *radius,
+                       size_t count,
+                       double threshold,
+                       struct spk_winners **out);
+
+// STDP update of a convolution layer's kernel from its input spikes `input` `[B, T, C, H, W]`,
+// the `winners` and the output spikes `output` `[B, T, K, H', W']`; winner `c` selects the
+// layer's STDP configuration (it must exist; negative skips the winner).
+spk_status spk_conv_stdp(struct spk_conv *conv,
+                         const struct spk_tensor *input,
+                         const struct spk_winners *winners,
+                         const struct spk_tensor *output);
+
+// STDP update of a fully connected layer's kernel from `input` `[B, T, N]`, the `winners` and
+// the output spikes `output` `[B, T, M]`; `post_time` is an `spk_fc_post_time`.
+spk_status spk_fc_stdp(struct spk_fc *fc,
+                       const struct spk_tensor *input,
+                       const struct spk_winners *winners,
+                       const struct spk_tensor *output,
+                       int32_t post_time);
+
+// The temporal-backprop error of first-spike times `input` `[B, N]` against the class indices
+// `target` (1-D i64 `[B]`) over `time` (>= 1) steps with margin `gamma`, in the input's dtype.
+// The caller frees `*out`.
+spk_status spk_backward(const struct spk_tensor *input,
+                        const struct spk_tensor *target,
+                        size_t time,
+                        double gamma,
+                        struct spk_tensor **out);
+
+// `spk_backward` into `output` (`[B, N]`).
+spk_status spk_backward_into(const struct spk_tensor *input,
+                             const struct spk_tensor *output,
+                             const struct spk_tensor *target,
+                             size_t time,
+                             double gamma);
+
+// The predicted class of each sample of `input` `[B, T, N]` (the neuron that first exceeds
+// `threshold`, else the largest at the last step) as a 1-D i64 tensor `[B]`. The caller frees
+// `*out`.
+spk_status spk_labelize(const struct spk_tensor *input, double threshold, struct spk_tensor **out);
+
+// `spk_labelize` into `output` (`[B]`).
+spk_status spk_labelize_into(const struct spk_tensor *input,
+                             const struct spk_tensor *output,
+                             double threshold);
+
+// One backprop step of a fully connected layer: updates its kernel from `input`, its spike
+// `output` and the gradient `grad` (with its `spk_bp_config`), and writes the gradient for the
+// previous layer to `*out` (caller frees it).
+spk_status spk_fc_backward(struct spk_fc *fc,
+                           const struct spk_tensor *input,
+                           const struct spk_tensor *output,
+                           const struct spk_tensor *grad,
+                           struct spk_tensor **out);
+
+// `spk_fc_backward` writing the previous layer's gradient into `next`.
+spk_status spk_fc_backward_into(struct spk_fc *fc,
+                                const struct spk_tensor *input,
+                                const struct spk_tensor *output,
+                                const struct spk_tensor *grad,
+                                const struct spk_tensor *next);
+
+// Canny edges of images `input` `[B, C, H, W]` or `[C, H, W]` (any dtype): a u8 tensor `[B, C,
+// H, W]` holding 255 on edges, 0 elsewhere; `low` and `high` are hysteresis thresholds in
+// `[0, 255]`. The caller frees `*out`.
+spk_status spk_canny(const struct spk_tensor *input,
+                     double low,
+                     double high,
+                     struct spk_tensor **out);
+
+// `spk_canny` into `output`.
+spk_status spk_canny_into(const struct spk_tensor *input,
+                          const struct spk_tensor *output,
+                          double low,
+                          double high);
+
 // The library version as a static string, e.g. "0.1.0". Never NULL; never freed.
 const char *spk_version(void);
 
@@ -368,6 +988,47 @@ spk_status spk_all_devices(int32_t *kinds, int64_t *indices, size_t capacity, si
 
 // Drops cached state (rate-coding tables, compiled kernels).
 spk_status spk_clear_context(void);
+
+// Makes CUDA device `index` (>= 0, below the device count) the default one.
+spk_status spk_cuda_set_device(int64_t index);
+
+// Writes the index of the default CUDA device to `*out` (a device error without CUDA).
+spk_status spk_cuda_current_device(int64_t *out);
+
+// Lists the compute capabilities (e.g. 90 for sm_90) the library's kernels can target: writes
+// the total to `*count` and the first `min(capacity, total)` to `archs` (NULL with capacity 0).
+spk_status spk_cuda_arch_list(int32_t *archs, size_t capacity, size_t *count);
+
+// Writes the compute capability of CUDA device `index` (e.g. 90) to `*out`.
+spk_status spk_cuda_device_arch(int64_t index, int32_t *out);
+
+// Writes the total memory of CUDA device `index`, in bytes, to `*out`.
+spk_status spk_cuda_memory_total(int64_t index, size_t *out);
+
+// Writes the free memory of CUDA device `index`, in bytes, to `*out`.
+spk_status spk_cuda_memory_free(int64_t index, size_t *out);
+
+// Writes the bytes the library's allocator holds on CUDA device `index` (in use plus cached) to
+// `*out`.
+spk_status spk_cuda_memory_taken(int64_t index, size_t *out);
+
+// Writes the bytes held by live tensors on CUDA device `index` to `*out`.
+spk_status spk_cuda_memory_used(int64_t index, size_t *out);
+
+// Writes whether CUDA device `index` keeps freed blocks for reuse to `*out`.
+spk_status spk_cuda_cache_enabled(int64_t index, bool *out);
+
+// Turns the memory cache of CUDA device `index` on or off (off also releases cached blocks).
+spk_status spk_cuda_cache_enable(bool enable, int64_t index);
+
+// Returns the cached (unused) blocks of CUDA device `index` to the driver.
+spk_status spk_cuda_cache_clear(int64_t index);
+
+// Prints the allocator counters of CUDA device `index` to standard output.
+spk_status spk_cuda_cache_print(int64_t index);
+
+// Waits until all work queued on CUDA device `index` has finished (for timing).
+spk_status spk_cuda_synchronize(int64_t index);
 
 // Creates a zero-filled CPU tensor of `dtype` (an `spk_dtype`) with `rank` extents read from
 // `shape` (every extent >= 1). The caller frees `*out` with `spk_tensor_free`.

@@ -37,7 +37,10 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod error;
+mod filter;
+mod io;
 mod nn;
+mod ops;
 mod ptr;
 mod runtime;
 mod tensor;
@@ -47,7 +50,10 @@ mod wta;
 mod tests;
 
 pub use error::{spk_last_error_message, spk_status, spk_status_string};
+pub use filter::*;
+pub use io::*;
 pub use nn::*;
+pub use ops::*;
 pub use runtime::*;
 pub use tensor::*;
 pub use wta::*;
@@ -121,7 +127,6 @@ pub(crate) fn device_arg(kind: i32, index: i64) -> crate::Result<crate::Device> 
 }
 
 /// Converts a C `code` argument.
-#[allow(dead_code)] // used by the coding/neuron entry points once their families land
 pub(crate) fn code_arg(code: i32) -> crate::Result<crate::Code> {
     match code {
         0 => Ok(crate::Code::Rank),

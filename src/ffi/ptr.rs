@@ -154,3 +154,52 @@ pub(crate) unsafe fn init_sized<T: Versioned>(
     unsafe { (p as *mut u32).write_unaligned(size) };
     unsafe { write_sized(p, name, T::default()) }
 }
+
+/// A UTF-8 string argument (a NUL-terminated C string), rejecting NULL and invalid UTF-8.
+pub(crate) unsafe fn cstr<'a>(
+    p: *const std::ffi::c_char,
+    name: &'static str,
+) -> FfiResult<&'a str> {
+    if p.is_null() {
+        return Err(FfiError::Null(name));
+    }
+    // SAFETY: a NUL-terminated string per the module contract.
+    let s = unsafe { std::ffi::CStr::from_ptr(p) };
+    s.to_str().map_err(|e| {
+        crate::Error::Argument(format!(
+            "expected `{name}` to be UTF-8 text, got invalid bytes at offset {}",
+            e.valid_up_to()
+        ))
+        .into()
+    })
+}
+
+/// A 2-D extent read from `p[0..2]` (rows, columns); NULL gives `default`.
+pub(crate) unsafe fn expand2_arg(
+    p: *const usize,
+    name: &'static str,
+    default: crate::Expand2,
+) -> FfiResult<crate::Expand2> {
+    if p.is_null() {
+        return Ok(default);
+    }
+    // SAFETY: two elements per the documented contract.
+    let v = unsafe { slice(p, 2, name) }?;
+    Ok(crate::Expand2::new(v[0], v[1]))
+}
+
+/// Padding read from `p[0..4]` (top, left, bottom, right); NULL means no padding.
+pub(crate) unsafe fn expand4_arg(p: *const usize, name: &'static str) -> FfiResult<crate::Expand4> {
+    if p.is_null() {
+        return Ok(crate::Expand4::new(0, 0, 0, 0));
+    }
+    // SAFETY: four elements per the documented contract.
+    let v = unsafe { slice(p, 4, name) }?;
+    Ok(crate::Expand4::new(v[0], v[1], v[2], v[3]))
+}
+
+/// A non-negative index or count passed as a signed C integer.
+pub(crate) fn index_arg(value: i64, name: &str) -> crate::Result<usize> {
+    usize::try_from(value)
+        .map_err(|_| crate::Error::Argument(format!("expected `{name}` >= 0, got {value}")))
+}

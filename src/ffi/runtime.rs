@@ -106,3 +106,145 @@ pub extern "C" fn spk_clear_context() -> spk_status {
         Ok(())
     })
 }
+
+// ------------------------------------------------------------------------------------- CUDA
+
+/// Makes CUDA device `index` (>= 0, below the device count) the default one.
+#[no_mangle]
+pub extern "C" fn spk_cuda_set_device(index: i64) -> spk_status {
+    guard(|| Ok(crate::cuda_set_device(index_arg(index, "index")?)?))
+}
+
+/// Writes the index of the default CUDA device to `*out` (a device error without CUDA).
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_current_device(out: *mut i64) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(out, "out", crate::cuda_current_device()? as i64)
+    })
+}
+
+/// Lists the compute capabilities (e.g. 90 for sm_90) the library's kernels can target: writes
+/// the total to `*count` and the first `min(capacity, total)` to `archs` (NULL with capacity 0).
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_arch_list(
+    archs: *mut i32,
+    capacity: usize,
+    count: *mut usize,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(count, "count")?;
+        let list = crate::cuda_arch_list()?;
+        let n = capacity.min(list.len());
+        slice_mut(archs, n, "archs")?.copy_from_slice(&list[..n]);
+        put(count, "count", list.len())
+    })
+}
+
+/// Writes the compute capability of CUDA device `index` (e.g. 90) to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_device_arch(index: i64, out: *mut i32) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_device_arch(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Writes the total memory of CUDA device `index`, in bytes, to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_memory_total(index: i64, out: *mut usize) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_memory_total(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Writes the free memory of CUDA device `index`, in bytes, to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_memory_free(index: i64, out: *mut usize) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_memory_free(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Writes the bytes the library's allocator holds on CUDA device `index` (in use plus cached) to
+/// `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_memory_taken(index: i64, out: *mut usize) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_memory_taken(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Writes the bytes held by live tensors on CUDA device `index` to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_memory_used(index: i64, out: *mut usize) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_memory_used(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Writes whether CUDA device `index` keeps freed blocks for reuse to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_cache_enabled(index: i64, out: *mut bool) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        put(
+            out,
+            "out",
+            crate::cuda_cache_enabled(index_arg(index, "index")?)?,
+        )
+    })
+}
+
+/// Turns the memory cache of CUDA device `index` on or off (off also releases cached blocks).
+#[no_mangle]
+pub extern "C" fn spk_cuda_cache_enable(enable: bool, index: i64) -> spk_status {
+    guard(|| {
+        Ok(crate::cuda_cache_enable(
+            enable,
+            index_arg(index, "index")?,
+        )?)
+    })
+}
+
+/// Returns the cached (unused) blocks of CUDA device `index` to the driver.
+#[no_mangle]
+pub extern "C" fn spk_cuda_cache_clear(index: i64) -> spk_status {
+    guard(|| Ok(crate::cuda_cache_clear(index_arg(index, "index")?)?))
+}
+
+/// Prints the allocator counters of CUDA device `index` to standard output.
+#[no_mangle]
+pub extern "C" fn spk_cuda_cache_print(index: i64) -> spk_status {
+    guard(|| Ok(crate::cuda_cache_print(index_arg(index, "index")?)?))
+}
+
+/// Waits until all work queued on CUDA device `index` has finished (for timing).
+#[no_mangle]
+pub extern "C" fn spk_cuda_synchronize(index: i64) -> spk_status {
+    guard(|| Ok(crate::cuda_synchronize(index_arg(index, "index")?)?))
+}

@@ -51,7 +51,6 @@ pub struct spk_winners {
 }
 
 /// The winners behind a handle argument.
-#[allow(dead_code)] // used by the wta/stdp entry points once their families land
 pub(crate) unsafe fn winners<'a>(
     p: *const spk_winners,
     name: &'static str,

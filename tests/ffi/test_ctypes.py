@@ -4,9 +4,10 @@
 Usage: test_ctypes.py path/to/libspyker.so
 
 Checks: version and ABI, tensors (copy in/out, zero-copy wrap of a ctypes buffer, views,
-conversion), a convolution layer whose kernel is reproducible after the same seed, and that
-errors come back as status codes with messages. The code -> conv -> fire -> pool pipeline is
-added when those entry points exist (see docs/FFI.md).
+conversion), a convolution layer whose kernel is reproducible after the same seed, that
+errors come back as status codes with messages, and a small spiking pipeline
+code -> conv -> fire -> pool whose every stage is checked against its known properties (shapes,
+binary cumulative spikes) and against a pure-Python computation of the same stage.
 """
 import ctypes as C
 import sys
@@ -39,6 +40,13 @@ def load(path):
         "spk_conv_create": [P, C.POINTER(P)],
         "spk_conv_kernel": [P, C.POINTER(P)],
         "spk_conv_free": [P],
+        "spk_encode": [P, C.c_int64, C.c_bool, C.c_int32, C.c_int32, C.POINTER(P)],
+        "spk_convolve": [P, P, sizes, sizes, C.POINTER(P)],
+        "spk_conv_forward": [P, P, C.POINTER(P)],
+        "spk_conv_set_kernel": [P, P],
+        "spk_fire": [P, C.c_double, C.c_int32, C.c_int32, C.POINTER(P)],
+        "spk_pool": [P, sizes, sizes, sizes, P, C.POINTER(P)],
+        "spk_tensor_dtype": [P, C.POINTER(C.c_int32)],
     }
     for name, args in sig.items():
         f = getattr(lib, name)
@@ -137,6 +145,8 @@ def main():
     check(lib.spk_tensor_index(t, 5, C.byref(out)) == ARGUMENT, "index out of range")
     check(out.value is None, "out unchanged on failure")
 
+    pipeline(lib, check, ok)
+
     for h in (t, row, ints, w):
         lib.spk_tensor_free(h)
     lib.spk_tensor_free(None)
@@ -146,6 +156,128 @@ def main():
         return 1
     print("ok")
     return 0
+
+
+RANK = 0
+B, CH, H, W, T = 2, 2, 6, 6, 4
+K, KS = 3, 3
+
+
+def read(lib, t, ctype, n):
+    buf = (ctype * n)()
+    if lib.spk_tensor_read(t, buf, C.sizeof(buf)) != OK:
+        raise RuntimeError(lib.spk_last_error_message().decode())
+    return list(buf)
+
+
+def dims(lib, t):
+    r = C.c_size_t()
+    lib.spk_tensor_rank(t, C.byref(r))
+    d = (C.c_size_t * r.value)()
+    lib.spk_tensor_shape(t, d, r.value)
+    return list(d)
+
+
+def pipeline(lib, check, ok):
+    """code -> conv -> fire -> pool on a tiny input, each stage checked in pure Python."""
+    # distinct values per sample so that rank order is unambiguous
+    vals = [((i * 37) % 71) / 71.0 for i in range(B * CH * H * W)]
+    x = C.c_void_p()
+    ok(lib.spk_tensor_from_data(F32, *shape(B, CH, H, W), (C.c_float * len(vals))(*vals),
+                                4 * len(vals), C.byref(x)), "pipeline input")
+
+    # 1. rank code: [B, T, C, H, W] u8, binary, cumulative, brightest feature spikes at t = 0
+    spikes = C.c_void_p()
+    ok(lib.spk_encode(x, T, True, U8, RANK, C.byref(spikes)), "code")
+    check(dims(lib, spikes) == [B, T, CH, H, W], f"code shape {dims(lib, spikes)}")
+    s = read(lib, spikes, C.c_uint8, B * T * CH * H * W)
+    n = CH * H * W
+    at = lambda b, t, j: s[(b * T + t) * n + j]
+    check(set(s) <= {0, 1}, "code output is binary")
+    check(all(at(b, t, j) <= at(b, t + 1, j) for b in range(B) for t in range(T - 1)
+              for j in range(n)), "code output is cumulative")
+    for b in range(B):
+        sample = vals[b * n:(b + 1) * n]
+        brightest = max(range(n), key=lambda j: sample[j])
+        check(at(b, 0, brightest) == 1, "the brightest feature spikes first")
+        darkest = min(range(n), key=lambda j: sample[j])
+        check(all(at(b, t, darkest) == 0 for t in range(T)), "the darkest feature never spikes")
+        # earlier spikes go to brighter features
+        first = [next((t for t in range(T) if at(b, t, j)), T) for j in range(n)]
+        check(all(first[i] <= first[j] for i in range(n) for j in range(n)
+                  if sample[i] > sample[j]), "rank order follows intensity")
+
+    # 2. conv with a kernel of quarters (exact in f32): compare with a direct sum
+    kv = [((i * 5) % 9 - 2) / 4.0 for i in range(K * CH * KS * KS)]
+    kern = C.c_void_p()
+    ok(lib.spk_tensor_from_data(F32, *shape(K, CH, KS, KS), (C.c_float * len(kv))(*kv),
+                                4 * len(kv), C.byref(kern)), "kernel")
+    stride, pad = (C.c_size_t * 2)(1, 1), (C.c_size_t * 4)(1, 1, 1, 1)
+    pot = C.c_void_p()
+    ok(lib.spk_convolve(spikes, kern, stride, pad, C.byref(pot)), "conv")
+    check(dims(lib, pot) == [B, T, K, H, W], f"conv shape {dims(lib, pot)}")
+    p = read(lib, pot, C.c_float, B * T * K * H * W)
+    want = []
+    for b in range(B):
+        for t in range(T):
+            for k in range(K):
+                for y in range(H):
+                    for xx in range(W):
+                        acc = 0.0
+                        for c in range(CH):
+                            for i in range(KS):
+                                for j in range(KS):
+                                    yy, xj = y + i - 1, xx + j - 1
+                                    if 0 <= yy < H and 0 <= xj < W:
+                                        acc += kv[((k * CH + c) * KS + i) * KS + j] * \
+                                            at(b, t, (c * H + yy) * W + xj)
+                        want.append(acc)
+    check(p == want, "conv equals the pure-Python sum exactly")
+
+    # the same through a Conv layer holding this kernel
+    o = ConvOptions()
+    ok(lib.spk_conv_options_init(C.byref(o), C.sizeof(o)), "options_init")
+    o.insize, o.outsize = CH, K
+    o.kernel[0] = o.kernel[1] = KS
+    o.pad[0] = o.pad[1] = o.pad[2] = o.pad[3] = 1
+    layer, pot2 = C.c_void_p(), C.c_void_p()
+    ok(lib.spk_conv_create(C.byref(o), C.byref(layer)), "conv_create")
+    ok(lib.spk_conv_set_kernel(layer, kern), "set_kernel")
+    ok(lib.spk_conv_forward(layer, spikes, C.byref(pot2)), "conv_forward")
+    check(read(lib, pot2, C.c_float, len(p)) == p, "Conv layer equals spk_convolve")
+
+    # 3. fire: 1 where potential > threshold
+    thr = 0.5
+    fired = C.c_void_p()
+    ok(lib.spk_fire(pot, thr, U8, RANK, C.byref(fired)), "fire")
+    f = read(lib, fired, C.c_uint8, len(p))
+    check(f == [1 if v > thr else 0 for v in p], "fire equals potential > threshold")
+    check(0 < sum(f) < len(f), "some but not all neurons fire")
+
+    # 4. pool 2x2 (stride = kernel): window maximum
+    kernel2 = (C.c_size_t * 2)(2, 2)
+    pooled = C.c_void_p()
+    ok(lib.spk_pool(fired, kernel2, None, None, None, C.byref(pooled)), "pool")
+    check(dims(lib, pooled) == [B, T, K, H // 2, W // 2], f"pool shape {dims(lib, pooled)}")
+    q = read(lib, pooled, C.c_uint8, B * T * K * (H // 2) * (W // 2))
+    fv = lambda b, t, k, y, xx: f[(((b * T + t) * K + k) * H + y) * W + xx]
+    wantq = [max(fv(b, t, k, 2 * y + i, 2 * xx + j) for i in range(2) for j in range(2))
+             for b in range(B) for t in range(T) for k in range(K)
+             for y in range(H // 2) for xx in range(W // 2)]
+    check(q == wantq, "pool equals the window maximum")
+    check(set(q) <= {0, 1}, "pooled spikes stay binary")
+
+    # errors inside the pipeline are statuses too
+    bad = C.c_void_p()
+    check(lib.spk_encode(x, 0, True, U8, RANK, C.byref(bad)) == ARGUMENT, "time 0 rejected")
+    check(lib.spk_convolve(x, spikes, None, None, C.byref(bad)) == DTYPE, "float kernel required")
+    check(lib.spk_pool(fired, None, None, None, None, C.byref(bad)) == NULL, "NULL kernel")
+    check(bad.value is None, "out unchanged on failure")
+
+    for h in (x, spikes, kern, pot, pot2, fired, pooled):
+        lib.spk_tensor_free(h)
+    lib.spk_conv_free(layer)
+    print("pipeline code -> conv -> fire -> pool: ok")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -343,6 +345,18 @@ class Conv {
         o.dtype = int32_t(type);
         detail::check(spk_conv_create(&o, h_.out()));
     }
+    /// Takes ownership of a C layer handle.
+    explicit Conv(spk_conv *handle) noexcept : h_(handle) {}
+    /// Forward pass: potentials [B, T, out, H', W'] of spikes `input` [B, T, in, H, W].
+    Tensor operator()(const Tensor &input) const;
+    /// Forward pass into `output`.
+    void operator()(const Tensor &input, const Tensor &output) const;
+    /// STDP update of the kernel (winner.c selects the STDP configuration).
+    void stdp(const Tensor &input, const Winners &winners, const Tensor &output);
+    /// Saves the layer (kernel, stride, padding, STDP configurations) to a .npz file.
+    void save(const std::string &path) const;
+    /// Loads a layer saved by save().
+    static Conv load(const std::string &path);
     /// The kernel [out, in, kh, kw], sharing the layer's memory.
     Tensor kernel() const {
         spk_tensor *t = nullptr;
@@ -394,6 +408,21 @@ class FC {
         o.dtype = int32_t(type);
         detail::check(spk_fc_create(&o, h_.out()));
     }
+    /// Takes ownership of a C layer handle.
+    explicit FC(spk_fc *handle) noexcept : h_(handle) {}
+    /// Forward pass: potentials [B, T, out] of spikes `input` [B, T, in].
+    Tensor operator()(const Tensor &input, bool sign = false) const;
+    /// Forward pass into `output`.
+    void operator()(const Tensor &input, const Tensor &output, bool sign = false) const;
+    /// STDP update of the kernel; `zero_post_time` reproduces the original CPU build.
+    void stdp(const Tensor &input, const Winners &winners, const Tensor &output,
+              bool zero_post_time = false);
+    /// One backprop step; returns the gradient for the previous layer.
+    Tensor backward(const Tensor &input, const Tensor &output, const Tensor &grad);
+    /// Saves the layer to a .npz file.
+    void save(const std::string &path) const;
+    /// Loads a layer saved by save().
+    static FC load(const std::string &path);
     /// The kernel [out, in], sharing the layer's memory.
     Tensor kernel() const {
         spk_tensor *t = nullptr;
@@ -467,8 +496,641 @@ inline Winners from_c(const spk_winners *w) {
     return out;
 }
 
-// Op families (code, fire, threshold, pool, inhibit, convwta, fcwta, stdp, ...) are added here as
-// free functions over Tensor once their C entry points exist; see docs/FFI.md.
+namespace detail {
+using WinnersHandle = Handle<spk_winners, spk_winners_free>;
+inline Tensor adopt(spk_tensor *h) { return Tensor(h); }
+inline const size_t *opt2(const Expand2 &e, size_t (&buf)[2]) {
+    buf[0] = e.y;
+    buf[1] = e.x;
+    return buf;
+}
+inline const size_t *opt4(const Expand4 &e, size_t (&buf)[4]) {
+    buf[0] = e.top;
+    buf[1] = e.left;
+    buf[2] = e.bottom;
+    buf[3] = e.right;
+    return buf;
+}
+inline Winners take(spk_winners *raw) {
+    WinnersHandle h(raw);
+    return from_c(h.get());
+}
+} // namespace detail
+
+/// Spike codings (the C enum spk_code).
+enum class Code : int32_t { Rank = 0, Rate = 1 };
+
+// ------------------------------------------------------------------------------ coding, neurons
+
+/// Rank-order or rate coding of `input` [B, ...] over `time` steps: [B, time, ...] of `type`.
+inline Tensor code(const Tensor &input, int64_t time, bool sort = true, Type type = Type::U8,
+                   Code code = Code::Rank) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_encode(input.handle(), time, sort, int32_t(type), int32_t(code), &h));
+    return Tensor(h);
+}
+/// code() into `output` (its dtype chooses the element type).
+inline void code(const Tensor &input, const Tensor &output, int64_t time, bool sort = true,
+                 Code code = Code::Rank) {
+    detail::check(spk_encode_into(input.handle(), output.handle(), time, sort, int32_t(code)));
+}
+/// Sets every time step but the last to `value`; in place by default (like the original).
+inline Tensor infinite(const Tensor &input, double value = 0, bool inplace = true) {
+    if (inplace) {
+        detail::check(spk_infinite_inplace(input.handle(), value));
+        return input;
+    }
+    spk_tensor *h = nullptr;
+    detail::check(spk_infinite(input.handle(), value, &h));
+    return Tensor(h);
+}
+/// Integrate-and-fire: potentials -> spikes (rank) or spike counts (rate) of `type`.
+inline Tensor fire(const Tensor &input, double threshold = 0, Type type = Type::U8,
+                   Code code = Code::Rank) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_fire(input.handle(), threshold, int32_t(type), int32_t(code), &h));
+    return Tensor(h);
+}
+/// fire() into `output`.
+inline void fire(const Tensor &input, const Tensor &output, double threshold = 0,
+                 Code code = Code::Rank) {
+    detail::check(spk_fire_into(input.handle(), output.handle(), threshold, int32_t(code)));
+}
+/// Elements <= threshold become `value`; in place by default (like the original).
+inline Tensor threshold(const Tensor &input, double threshold, double value = 0,
+                        bool inplace = true) {
+    if (inplace) {
+        detail::check(spk_threshold_inplace(input.handle(), threshold, value));
+        return input;
+    }
+    spk_tensor *h = nullptr;
+    detail::check(spk_threshold(input.handle(), threshold, value, &h));
+    return Tensor(h);
+}
+/// Elements < middle become `lower`, the others `upper`; in place by default.
+inline Tensor quantize(const Tensor &input, double lower, double middle, double upper,
+                       bool inplace = true) {
+    if (inplace) {
+        detail::check(spk_quantize_inplace(input.handle(), lower, middle, upper));
+        return input;
+    }
+    spk_tensor *h = nullptr;
+    detail::check(spk_quantize(input.handle(), lower, middle, upper, &h));
+    return Tensor(h);
+}
+/// First spike time (rank) or final count (rate) of [B, T, ...] as [B, ...] of `type`.
+inline Tensor gather(const Tensor &input, double threshold = 0, Type type = Type::U8,
+                     Code code = Code::Rank) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_gather(input.handle(), threshold, int32_t(type), int32_t(code), &h));
+    return Tensor(h);
+}
+/// gather() into `output`.
+inline void gather(const Tensor &input, const Tensor &output, double threshold = 0,
+                   Code code = Code::Rank) {
+    detail::check(spk_gather_into(input.handle(), output.handle(), threshold, int32_t(code)));
+}
+/// First spike times [B, ...] -> cumulative spike trains [B, time, ...] of `type`.
+inline Tensor scatter(const Tensor &input, size_t time, Type type = Type::U8) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_scatter(input.handle(), time, int32_t(type), &h));
+    return Tensor(h);
+}
+/// scatter() into `output` [B, time, ...].
+inline void scatter(const Tensor &input, const Tensor &output) {
+    detail::check(spk_scatter_into(input.handle(), output.handle()));
+}
+/// Per-position winner-take-all across channels of [B, T, C, H, W]; in place by default.
+inline Tensor inhibit(const Tensor &input, double threshold = 0, bool inplace = true) {
+    if (inplace) {
+        detail::check(spk_inhibit_inplace(input.handle(), threshold));
+        return input;
+    }
+    spk_tensor *h = nullptr;
+    detail::check(spk_inhibit(input.handle(), threshold, &h));
+    return Tensor(h);
+}
+
+// ------------------------------------------------------------------------------ pad, pool, conv
+
+/// Constant padding of the two spatial axes.
+inline Tensor pad(const Tensor &input, Expand4 pad, double value = 0) {
+    size_t p[4];
+    spk_tensor *h = nullptr;
+    detail::check(spk_pad(input.handle(), detail::opt4(pad, p), value, &h));
+    return Tensor(h);
+}
+/// pad() into `output`.
+inline void pad(const Tensor &input, const Tensor &output, Expand4 pad, double value = 0) {
+    size_t p[4];
+    detail::check(spk_pad_into(input.handle(), output.handle(), detail::opt4(pad, p), value));
+}
+/// Max pooling (stride 0 = the kernel, like the original); `rates` (optional) selects by rate.
+inline Tensor pool(const Tensor &input, Expand2 kernel, Expand2 stride = 0, Expand4 pad = 0,
+                   const Tensor &rates = Tensor()) {
+    size_t k[2], s[2], p[4];
+    const size_t *sp = (stride.y == 0 && stride.x == 0) ? nullptr : detail::opt2(stride, s);
+    spk_tensor *h = nullptr;
+    detail::check(spk_pool(input.handle(), detail::opt2(kernel, k), sp, detail::opt4(pad, p),
+                           rates.handle(), &h));
+    return Tensor(h);
+}
+/// pool() into `output`.
+inline void pool(const Tensor &input, const Tensor &output, Expand2 kernel, Expand2 stride = 0,
+                 Expand4 pad = 0, const Tensor &rates = Tensor()) {
+    size_t k[2], s[2], p[4];
+    const size_t *sp = (stride.y == 0 && stride.x == 0) ? nullptr : detail::opt2(stride, s);
+    detail::check(spk_pool_into(input.handle(), output.handle(), detail::opt2(kernel, k), sp,
+                                detail::opt4(pad, p), rates.handle()));
+}
+/// 2-D convolution with `kernel` [K, C, kh, kw].
+inline Tensor conv(const Tensor &input, const Tensor &kernel, Expand2 stride = 1,
+                   Expand4 pad = 0) {
+    size_t s[2], p[4];
+    spk_tensor *h = nullptr;
+    detail::check(spk_convolve(input.handle(), kernel.handle(), detail::opt2(stride, s),
+                               detail::opt4(pad, p), &h));
+    return Tensor(h);
+}
+/// conv() into `output`.
+inline void conv(const Tensor &input, const Tensor &kernel, const Tensor &output,
+                 Expand2 stride = 1, Expand4 pad = 0) {
+    size_t s[2], p[4];
+    detail::check(spk_convolve_into(input.handle(), kernel.handle(), output.handle(),
+                                    detail::opt2(stride, s), detail::opt4(pad, p)));
+}
+/// Fully connected potentials with `kernel` [M, N].
+inline Tensor fc(const Tensor &input, const Tensor &kernel, bool sign = false) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_fully_connected(input.handle(), kernel.handle(), sign, &h));
+    return Tensor(h);
+}
+/// fc() into `output`.
+inline void fc(const Tensor &input, const Tensor &kernel, const Tensor &output,
+               bool sign = false) {
+    detail::check(spk_fully_connected_into(input.handle(), kernel.handle(), output.handle(), sign));
+}
+
+// ------------------------------------------------------------------------------ wta, learning
+
+/// Up to `count` winners per sample of fully connected outputs [B, T, N].
+inline Winners fcwta(const Tensor &input, size_t radius, size_t count, double threshold = 0) {
+    spk_winners *w = nullptr;
+    detail::check(spk_fcwta(input.handle(), radius, count, threshold, &w));
+    return detail::take(w);
+}
+/// Up to `count` winners per sample of convolution outputs [B, T, C, H, W].
+inline Winners convwta(const Tensor &input, Expand2 radius, size_t count, double threshold = 0) {
+    size_t r[2];
+    spk_winners *w = nullptr;
+    detail::check(spk_convwta(input.handle(), detail::opt2(radius, r), count, threshold, &w));
+    return detail::take(w);
+}
+/// STDP on a convolution layer (the same as conv.stdp(...)).
+inline void stdp(Conv &conv, const Tensor &input, const Winners &winners, const Tensor &output) {
+    conv.stdp(input, winners, output);
+}
+/// Temporal error of the last layer: first-spike times [B, N] against i64 labels [B].
+inline Tensor backward(const Tensor &input, const Tensor &target, size_t time, double gamma) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_backward(input.handle(), target.handle(), time, gamma, &h));
+    return Tensor(h);
+}
+/// The predicted class of each sample of [B, T, N] (1-D i64).
+inline Tensor labelize(const Tensor &input, double threshold) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_labelize(input.handle(), threshold, &h));
+    return Tensor(h);
+}
+/// Canny edges (u8, 255 on edges) of [B, C, H, W] images.
+inline Tensor canny(const Tensor &input, double low, double high) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_canny(input.handle(), low, high, &h));
+    return Tensor(h);
+}
+
+// ------------------------------------------------------------------------------ layer methods
+
+inline Tensor Conv::operator()(const Tensor &input) const {
+    spk_tensor *h = nullptr;
+    detail::check(spk_conv_forward(h_.get(), input.handle(), &h));
+    return Tensor(h);
+}
+inline void Conv::operator()(const Tensor &input, const Tensor &output) const {
+    detail::check(spk_conv_forward_into(h_.get(), input.handle(), output.handle()));
+}
+inline void Conv::stdp(const Tensor &input, const Winners &winners, const Tensor &output) {
+    detail::WinnersHandle w(to_c(winners));
+    detail::check(spk_conv_stdp(h_.get(), input.handle(), w.get(), output.handle()));
+}
+inline void Conv::save(const std::string &path) const {
+    detail::check(spk_conv_save(h_.get(), path.c_str()));
+}
+inline Conv Conv::load(const std::string &path) {
+    spk_conv *h = nullptr;
+    detail::check(spk_conv_load(path.c_str(), &h));
+    return Conv(h);
+}
+inline Tensor FC::operator()(const Tensor &input, bool sign) const {
+    spk_tensor *h = nullptr;
+    detail::check(spk_fc_forward(h_.get(), input.handle(), sign, &h));
+    return Tensor(h);
+}
+inline void FC::operator()(const Tensor &input, const Tensor &output, bool sign) const {
+    detail::check(spk_fc_forward_into(h_.get(), input.handle(), output.handle(), sign));
+}
+inline void FC::stdp(const Tensor &input, const Winners &winners, const Tensor &output,
+                     bool zero_post_time) {
+    detail::WinnersHandle w(to_c(winners));
+    detail::check(spk_fc_stdp(h_.get(), input.handle(), w.get(), output.handle(),
+                              zero_post_time ? SPK_FC_POST_TIME_ZERO
+                                             : SPK_FC_POST_TIME_FIRST_SPIKE));
+}
+inline Tensor FC::backward(const Tensor &input, const Tensor &output, const Tensor &grad) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_fc_backward(h_.get(), input.handle(), output.handle(), grad.handle(), &h));
+    return Tensor(h);
+}
+inline void FC::save(const std::string &path) const {
+    detail::check(spk_fc_save(h_.get(), path.c_str()));
+}
+inline FC FC::load(const std::string &path) {
+    spk_fc *h = nullptr;
+    detail::check(spk_fc_load(path.c_str(), &h));
+    return FC(h);
+}
+
+// ------------------------------------------------------------------------------ filters, ZCA
+
+/// Difference-of-Gaussians parameters (centre std1, surround std2).
+struct DoGFilter {
+    double std1, std2;
+    DoGFilter(double s1, double s2) : std1(s1), std2(s2) {}
+};
+/// Gabor parameters (theta in degrees, psi in radians).
+struct GaborFilter {
+    double sigma, theta, gamma, lambda, psi;
+    GaborFilter(double sg, double th, double gm, double lm, double ps)
+        : sigma(sg), theta(th), gamma(gm), lambda(lm), psi(ps) {}
+};
+
+/// A difference-of-Gaussians filter bank (rectified). Move-only.
+class DoG {
+  public:
+    DoG(size_t size, const std::vector<DoGFilter> &filters, Expand4 pad = 0,
+        Device device = Device(Kind::CPU), Type type = Type::F32) {
+        std::vector<spk_dog_filter> f;
+        for (const auto &x : filters) f.push_back(spk_dog_filter{x.std1, x.std2});
+        size_t p[4];
+        detail::check(spk_dog_create(size, f.data(), f.size(), detail::opt4(pad, p),
+                                     int32_t(device.kind), device.index, int32_t(type),
+                                     h_.out()));
+    }
+    /// Filters images [B, C, H, W] into [B, C * F, H', W'].
+    Tensor operator()(const Tensor &input) const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_dog_apply(h_.get(), input.handle(), &h));
+        return Tensor(h);
+    }
+    void operator()(const Tensor &input, const Tensor &output) const {
+        detail::check(spk_dog_apply_into(h_.get(), input.handle(), output.handle()));
+    }
+    /// The kernel, sharing the bank's memory.
+    Tensor kernel() const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_dog_kernel(h_.get(), &h));
+        return Tensor(h);
+    }
+
+  private:
+    detail::Handle<spk_dog, spk_dog_free> h_;
+};
+
+/// A Gabor filter bank. Move-only.
+class Gabor {
+  public:
+    Gabor(size_t size, const std::vector<GaborFilter> &filters, Expand4 pad = 0,
+          Device device = Device(Kind::CPU), Type type = Type::F32) {
+        std::vector<spk_gabor_filter> f;
+        for (const auto &x : filters)
+            f.push_back(spk_gabor_filter{x.sigma, x.theta, x.gamma, x.lambda, x.psi});
+        size_t p[4];
+        detail::check(spk_gabor_create(size, f.data(), f.size(), detail::opt4(pad, p),
+                                       int32_t(device.kind), device.index, int32_t(type),
+                                       h_.out()));
+    }
+    Tensor operator()(const Tensor &input) const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_gabor_apply(h_.get(), input.handle(), &h));
+        return Tensor(h);
+    }
+    void operator()(const Tensor &input, const Tensor &output) const {
+        detail::check(spk_gabor_apply_into(h_.get(), input.handle(), output.handle()));
+    }
+    Tensor kernel() const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_gabor_kernel(h_.get(), &h));
+        return Tensor(h);
+    }
+
+  private:
+    detail::Handle<spk_gabor, spk_gabor_free> h_;
+};
+
+/// A Laplacian-of-Gaussian filter bank (on/off channel per std). Move-only.
+class LoG {
+  public:
+    LoG(size_t size, const std::vector<double> &stds, Expand4 pad = 0,
+        Device device = Device(Kind::CPU), Type type = Type::F32) {
+        size_t p[4];
+        detail::check(spk_log_create(size, stds.data(), stds.size(), detail::opt4(pad, p),
+                                     int32_t(device.kind), device.index, int32_t(type),
+                                     h_.out()));
+    }
+    Tensor operator()(const Tensor &input) const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_log_apply(h_.get(), input.handle(), &h));
+        return Tensor(h);
+    }
+    void operator()(const Tensor &input, const Tensor &output) const {
+        detail::check(spk_log_apply_into(h_.get(), input.handle(), output.handle()));
+    }
+    Tensor kernel() const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_log_kernel(h_.get(), &h));
+        return Tensor(h);
+    }
+
+  private:
+    detail::Handle<spk_log, spk_log_free> h_;
+};
+
+/// ZCA whitening. Move-only.
+class ZCA {
+  public:
+    ZCA() { detail::check(spk_zca_create(h_.out())); }
+    /// Learns mean and transform from [N, ...]; with `transform` whitens `input` in place.
+    ZCA &fit(const Tensor &input, double epsilon, bool transform = false) {
+        detail::check(spk_zca_fit(h_.get(), input.handle(), epsilon, transform));
+        return *this;
+    }
+    /// Whitens `input`, in place by default (like the original).
+    Tensor operator()(const Tensor &input, bool inplace = true) const {
+        if (inplace) {
+            detail::check(spk_zca_apply_inplace(h_.get(), input.handle()));
+            return input;
+        }
+        spk_tensor *h = nullptr;
+        detail::check(spk_zca_apply(h_.get(), input.handle(), &h));
+        return Tensor(h);
+    }
+    /// Positive and negative parts [N, 2, ...].
+    static Tensor split(const Tensor &input) {
+        spk_tensor *h = nullptr;
+        detail::check(spk_zca_split(input.handle(), &h));
+        return Tensor(h);
+    }
+    Tensor mean() const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_zca_mean(h_.get(), &h));
+        return Tensor(h);
+    }
+    Tensor transform() const {
+        spk_tensor *h = nullptr;
+        detail::check(spk_zca_transform(h_.get(), &h));
+        return Tensor(h);
+    }
+    void save(const std::string &path) const {
+        detail::check(spk_zca_save(h_.get(), path.c_str()));
+    }
+    static ZCA load(const std::string &path) {
+        ZCA z(nullptr);
+        detail::check(spk_zca_load(path.c_str(), z.h_.out()));
+        return z;
+    }
+
+  private:
+    explicit ZCA(std::nullptr_t) {}
+    detail::Handle<spk_zca, spk_zca_free> h_;
+};
+
+// ------------------------------------------------------------------------------ files
+
+/// An MNIST-style data set: u8 images [N, 1, rows, cols] and labels [N].
+struct MNIST {
+    Tensor train_images, train_labels, test_images, test_labels;
+};
+/// Reads the four IDX files (raw or gzip).
+inline MNIST read_mnist(const std::string &train_images, const std::string &train_labels,
+                        const std::string &test_images, const std::string &test_labels) {
+    spk_tensor *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr;
+    detail::check(spk_read_mnist(train_images.c_str(), train_labels.c_str(),
+                                 test_images.c_str(), test_labels.c_str(), &a, &b, &c, &d));
+    return MNIST{Tensor(a), Tensor(b), Tensor(c), Tensor(d)};
+}
+/// Reads the four standard MNIST files from a folder.
+inline MNIST load_mnist_dir(const std::string &dir) {
+    spk_tensor *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr;
+    detail::check(spk_load_mnist_dir(dir.c_str(), &a, &b, &c, &d));
+    return MNIST{Tensor(a), Tensor(b), Tensor(c), Tensor(d)};
+}
+/// One IDX image file as u8 [N, 1, rows, cols].
+inline Tensor mnist_data(const std::string &path) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_mnist_data(path.c_str(), &h));
+    return Tensor(h);
+}
+/// One IDX label file as u8 [N].
+inline Tensor mnist_label(const std::string &path) {
+    spk_tensor *h = nullptr;
+    detail::check(spk_mnist_label(path.c_str(), &h));
+    return Tensor(h);
+}
+/// Reads an image as u8 [C, H, W]; `mode` "", "Y", "YA", "RGB" or "RGBA"; optional resize.
+inline Tensor read_image(const std::string &path, const std::string &mode = "",
+                         std::optional<Expand2> size = std::nullopt) {
+    size_t s[2];
+    spk_tensor *h = nullptr;
+    detail::check(spk_read_image(path.c_str(), mode.c_str(),
+                                 size ? detail::opt2(*size, s) : nullptr, &h));
+    return Tensor(h);
+}
+/// Writes u8 [C, H, W] as "PNG", "BMP", "TGA" or "JPG".
+inline void write_image(const Tensor &input, const std::string &path,
+                        const std::string &format = "PNG") {
+    detail::check(spk_write_image(input.handle(), path.c_str(), format.c_str()));
+}
+
+namespace detail {
+inline std::vector<std::string> strings(spk_strings *raw) {
+    Handle<spk_strings, spk_strings_free> h(raw);
+    std::vector<std::string> v;
+    if (!raw) return v;
+    size_t n = 0;
+    check(spk_strings_count(raw, &n));
+    for (size_t i = 0; i < n; i++) {
+        const char *s = nullptr;
+        check(spk_strings_get(raw, i, &s));
+        v.emplace_back(s);
+    }
+    return v;
+}
+inline std::vector<std::pair<std::string, Tensor>> tensors(spk_tensor_list *raw) {
+    Handle<spk_tensor_list, spk_tensor_list_free> h(raw);
+    size_t n = 0;
+    check(spk_tensor_list_count(raw, &n));
+    std::vector<std::pair<std::string, Tensor>> v;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = nullptr;
+        spk_tensor *t = nullptr;
+        check(spk_tensor_list_name(raw, i, &name));
+        check(spk_tensor_list_get(raw, i, &t));
+        v.emplace_back(name, Tensor(t));
+    }
+    return v;
+}
+inline void named(const std::vector<std::pair<std::string, Tensor>> &items,
+                  std::vector<const char *> &names, std::vector<const spk_tensor *> &handles) {
+    for (const auto &it : items) {
+        names.push_back(it.first.c_str());
+        handles.push_back(it.second.handle());
+    }
+}
+} // namespace detail
+
+/// A reader of delimited text lines (the original's Helper::CSV). Move-only.
+class CSV {
+  public:
+    /// `original_split` reproduces the original's multi-character delimiter quirk.
+    explicit CSV(const std::string &path, const std::string &delim = ",",
+                 bool original_split = false) {
+        detail::check(spk_csv_open(path.c_str(), delim.c_str(),
+                                   original_split ? SPK_CSV_SPLIT_ORIGINAL
+                                                  : SPK_CSV_SPLIT_DELIMITER,
+                                   h_.out()));
+    }
+    /// Reads the next line's fields; false at the end of the file.
+    bool readline(std::vector<std::string> &fields) {
+        spk_strings *s = nullptr;
+        detail::check(spk_csv_readline(h_.get(), &s));
+        if (!s) return false;
+        fields = detail::strings(s);
+        return true;
+    }
+    /// Skips up to `count` lines; returns how many were skipped.
+    size_t skip(size_t count) {
+        size_t n = 0;
+        detail::check(spk_csv_skip(h_.get(), count, &n));
+        return n;
+    }
+
+  private:
+    detail::Handle<spk_csv, spk_csv_free> h_;
+};
+/// The fields of the first non-empty line of `path` (empty for a file without one).
+inline std::vector<std::string> read_csv(const std::string &path, const std::string &delim = ",") {
+    spk_strings *s = nullptr;
+    detail::check(spk_read_csv(path.c_str(), delim.c_str(), SPK_CSV_SPLIT_DELIMITER, &s));
+    return detail::strings(s);
+}
+/// Every array of a .npz file, in file order.
+inline std::vector<std::pair<std::string, Tensor>> npz_read(const std::string &path) {
+    spk_tensor_list *l = nullptr;
+    detail::check(spk_npz_read(path.c_str(), &l));
+    return detail::tensors(l);
+}
+/// Writes named tensors to a .npz file.
+inline void npz_write(const std::string &path,
+                      const std::vector<std::pair<std::string, Tensor>> &items) {
+    std::vector<const char *> names;
+    std::vector<const spk_tensor *> handles;
+    detail::named(items, names, handles);
+    detail::check(spk_npz_write(path.c_str(), names.data(), handles.data(), items.size()));
+}
+/// Saves named tensors (e.g. a network's kernels) to one model file.
+inline void save_layers(const std::string &path,
+                        const std::vector<std::pair<std::string, Tensor>> &items) {
+    std::vector<const char *> names;
+    std::vector<const spk_tensor *> handles;
+    detail::named(items, names, handles);
+    detail::check(spk_layers_save(path.c_str(), names.data(), handles.data(), items.size()));
+}
+/// Loads every tensor of a model file.
+inline std::vector<std::pair<std::string, Tensor>> load_layers(const std::string &path) {
+    spk_tensor_list *l = nullptr;
+    detail::check(spk_layers_load(path.c_str(), &l));
+    return detail::tensors(l);
+}
+
+// ------------------------------------------------------------------------------ runtime (CUDA)
+
+/// The number of usable CUDA devices.
+inline size_t cuda_device_count() {
+    size_t n = 0;
+    detail::check(spk_cuda_device_count(&n));
+    return n;
+}
+/// Every device: the CPU first, then the CUDA devices.
+inline std::vector<Device> all_devices() {
+    size_t n = 0;
+    detail::check(spk_all_devices(nullptr, nullptr, 0, &n));
+    std::vector<int32_t> kinds(n);
+    std::vector<int64_t> indices(n);
+    detail::check(spk_all_devices(kinds.data(), indices.data(), n, &n));
+    std::vector<Device> v;
+    for (size_t i = 0; i < kinds.size() && i < n; i++) v.emplace_back(Kind(kinds[i]), indices[i]);
+    return v;
+}
+inline void cuda_set_device(int64_t index) { detail::check(spk_cuda_set_device(index)); }
+inline int64_t cuda_current_device() {
+    int64_t i = 0;
+    detail::check(spk_cuda_current_device(&i));
+    return i;
+}
+inline std::vector<int32_t> cuda_arch_list() {
+    size_t n = 0;
+    detail::check(spk_cuda_arch_list(nullptr, 0, &n));
+    std::vector<int32_t> v(n);
+    detail::check(spk_cuda_arch_list(v.data(), v.size(), &n));
+    v.resize(std::min(n, v.size()));
+    return v;
+}
+inline int32_t cuda_device_arch(int64_t index = 0) {
+    int32_t a = 0;
+    detail::check(spk_cuda_device_arch(index, &a));
+    return a;
+}
+inline size_t cuda_memory_total(int64_t index = 0) {
+    size_t n = 0;
+    detail::check(spk_cuda_memory_total(index, &n));
+    return n;
+}
+inline size_t cuda_memory_free(int64_t index = 0) {
+    size_t n = 0;
+    detail::check(spk_cuda_memory_free(index, &n));
+    return n;
+}
+inline size_t cuda_memory_taken(int64_t index = 0) {
+    size_t n = 0;
+    detail::check(spk_cuda_memory_taken(index, &n));
+    return n;
+}
+inline size_t cuda_memory_used(int64_t index = 0) {
+    size_t n = 0;
+    detail::check(spk_cuda_memory_used(index, &n));
+    return n;
+}
+inline bool cuda_cache_enabled(int64_t index = 0) {
+    bool b = false;
+    detail::check(spk_cuda_cache_enabled(index, &b));
+    return b;
+}
+inline void cuda_cache_enable(bool enable = true, int64_t index = 0) {
+    detail::check(spk_cuda_cache_enable(enable, index));
+}
+inline void cuda_cache_clear(int64_t index = 0) { detail::check(spk_cuda_cache_clear(index)); }
+inline void cuda_cache_print(int64_t index = 0) { detail::check(spk_cuda_cache_print(index)); }
+inline void cuda_synchronize(int64_t index = 0) { detail::check(spk_cuda_synchronize(index)); }
 
 } // namespace spyker
 
