@@ -269,7 +269,7 @@ fn wrapping_caller_memory_is_zero_copy_and_released_once() {
     );
     let mut bytes = [0u8; 16];
     let odd = unsafe { bytes.as_mut_ptr().add(1) };
-    let odd = if (odd as usize) % 4 == 0 {
+    let odd = if (odd as usize).is_multiple_of(4) {
         unsafe { odd.add(1) }
     } else {
         odd
