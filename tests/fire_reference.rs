@@ -91,11 +91,7 @@ fn quantize_matches_original_in_place_and_copying() {
             let want = want.index(k as i64).unwrap();
             let ctx = format!("{case} {} ({}, {}, {})", x.dtype(), lo[k], mid[k], up[k]);
             let before = x.to_bytes().unwrap();
-            assert_exact(
-                &quantize(&x, lo[k], mid[k], up[k]).unwrap(),
-                &want,
-                &ctx,
-            );
+            assert_exact(&quantize(&x, lo[k], mid[k], up[k]).unwrap(), &want, &ctx);
             assert_eq!(
                 x.to_bytes().unwrap(),
                 before,

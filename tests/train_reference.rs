@@ -13,7 +13,7 @@ mod common;
 use common::Golden;
 use spyker::{
     code, convwta, fire, inhibit_inplace, threshold_inplace, Code, Conv, DType, Device, Expand4,
-    STDPConfig, Tensor, Winners, LoG,
+    LoG, STDPConfig, Tensor, Winners,
 };
 
 fn winners_rows(ws: &Winners) -> Vec<i64> {
@@ -85,6 +85,9 @@ fn rezghi_layer1_training_matches_the_original() {
          max |Δw| vs original = {max:e}, {differ} weights differ",
         want.len()
     );
-    assert!(moved > 1000, "training must actually move the kernel ({moved} moved)");
+    assert!(
+        moved > 1000,
+        "training must actually move the kernel ({moved} moved)"
+    );
     assert!(max <= 1e-6, "final kernels differ by up to {max}");
 }
