@@ -143,7 +143,7 @@ fn main() {
     let filt = log.forward(&x).unwrap();
     let spikes = code_of(filt.copy().unwrap());
     let pot1 = c1.forward(&spikes).unwrap();
-    let out1 = spyker::inhibit(&spyker::threshold_copy(&pot1, 16.0, 0.0).unwrap(), 0.0).unwrap();
+    let out1 = spyker::inhibit(&spyker::threshold(&pot1, 16.0, 0.0).unwrap(), 0.0).unwrap();
     let fired1 = fire(&pot1, 16.0);
     let pooled1 = pool(&fired1, 2, 0);
     let pot2 = c2.forward(&pooled1).unwrap();
@@ -170,7 +170,7 @@ fn main() {
         ),
         (
             "op_threshold",
-            Box::new(|| drop(spyker::threshold_copy(&pot1, 16.0, 0.0).unwrap())),
+            Box::new(|| drop(spyker::threshold(&pot1, 16.0, 0.0).unwrap())),
         ),
         ("op_conv1", Box::new(|| drop(c1.forward(&spikes).unwrap()))),
         ("op_fire", Box::new(|| drop(fire(&pot1, 16.0)))),

@@ -3,6 +3,9 @@
 //! wrong labels, no learning) cannot reach. The example files themselves are compiled in, so
 //! this runs exactly the code users run.
 
+// Each example file brings its own `mod common;`, so the shared module is compiled once per example.
+#![allow(clippy::duplicate_mod)]
+
 #[allow(dead_code)]
 #[path = "../examples/rezghi.rs"]
 mod rezghi;

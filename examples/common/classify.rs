@@ -248,7 +248,7 @@ pub fn pca_rbf_svm(
 /// Converts a `[N, ...]` feature tensor (any dtype) into an `N × F` f64 matrix.
 pub fn to_matrix(t: &spyker::Tensor) -> Result<Array2<f64>, String> {
     let n = t.shape().first().copied().unwrap_or(0);
-    let f = if n == 0 { 0 } else { t.numel() / n };
+    let f = t.numel().checked_div(n).unwrap_or(0);
     let v = t.to_vec_as::<f64>().map_err(|e| e.to_string())?;
     Array2::from_shape_vec((n, f), v).map_err(|e| e.to_string())
 }
