@@ -33,7 +33,13 @@ fn args() -> Args {
             "--threads" => a.threads = next.parse().expect("--threads N"),
             "--batch" => a.batch = next.parse().expect("--batch N"),
             "--reps" => a.reps = next.parse().expect("--reps N"),
-            "--only" => a.only = next.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+            "--only" => {
+                a.only = next
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            }
             // `cargo bench` passes --bench; ignore anything else.
             _ => {
                 i += 1;
@@ -47,13 +53,22 @@ fn args() -> Args {
 
 fn digits(n: usize) -> Tensor {
     let dir = spyker::helpers::bundled_mnist_dir();
-    let x = spyker::helpers::mnist_data(dir.join("train-images-idx3-ubyte.gz")).expect("bundled digits");
+    let x = spyker::helpers::mnist_data(dir.join("train-images-idx3-ubyte.gz"))
+        .expect("bundled digits");
     let x = x.slice(0, n).unwrap().to_vec_as::<f32>().unwrap();
     let x: Vec<f32> = x.iter().map(|v| v / 255.0).collect();
     Tensor::from_vec(x, &[n, 1, 28, 28]).unwrap()
 }
 
-fn conv(i: usize, o: usize, k: usize, pad: usize, mean: f64, std: f64, stdp: Option<(f64, f64)>) -> Conv {
+fn conv(
+    i: usize,
+    o: usize,
+    k: usize,
+    pad: usize,
+    mean: f64,
+    std: f64,
+    stdp: Option<(f64, f64)>,
+) -> Conv {
     let mut c = Conv::new(i, o, k, 1, pad, mean, std, Device::Cpu, DType::F32).unwrap();
     if let Some((p, n)) = stdp {
         c.stdpconfig = vec![STDPConfig::new(p, n)];
@@ -76,7 +91,9 @@ fn pool(x: &Tensor, k: usize, pad: usize) -> Tensor {
 }
 
 fn times(spikes: &Tensor) -> Tensor {
-    spyker::rank_times(spikes).unwrap().expect("rank-coded spikes")
+    spyker::rank_times(spikes)
+        .unwrap()
+        .expect("rank-coded spikes")
 }
 
 fn main() {
@@ -84,8 +101,22 @@ fn main() {
     spyker::set_max_threads(a.threads);
     spyker::random_seed(0);
     let x = digits(a.batch);
-    let log = LoG::new(3, &[0.471404521, 1.099943882, 2.042752923], 3, Device::Cpu, DType::F32).unwrap();
-    let dog = DoG::new(3, &[DoGFilter::new(1.0, 2.0), DoGFilter::new(2.0, 1.0)], 3, Device::Cpu, DType::F32).unwrap();
+    let log = LoG::new(
+        3,
+        &[0.471404521, 1.099943882, 2.042752923],
+        3,
+        Device::Cpu,
+        DType::F32,
+    )
+    .unwrap();
+    let dog = DoG::new(
+        3,
+        &[DoGFilter::new(1.0, 2.0), DoGFilter::new(2.0, 1.0)],
+        3,
+        Device::Cpu,
+        DType::F32,
+    )
+    .unwrap();
     let dog6 = DoG::new(
         3,
         &[
@@ -133,47 +164,94 @@ fn main() {
     let mut work: Vec<(&str, Work)> = vec![
         ("op_log_filter", Box::new(|| drop(log.forward(&x).unwrap()))),
         ("op_dog_filter", Box::new(|| drop(dog.forward(&x).unwrap()))),
-        ("op_code_rank", Box::new(|| drop(spyker::code(&filt, T as i64, true, Code::Rank).unwrap()))),
-        ("op_threshold", Box::new(|| drop(spyker::threshold_copy(&pot1, 16.0, 0.0).unwrap()))),
+        (
+            "op_code_rank",
+            Box::new(|| drop(spyker::code(&filt, T as i64, true, Code::Rank).unwrap())),
+        ),
+        (
+            "op_threshold",
+            Box::new(|| drop(spyker::threshold_copy(&pot1, 16.0, 0.0).unwrap())),
+        ),
         ("op_conv1", Box::new(|| drop(c1.forward(&spikes).unwrap()))),
         ("op_fire", Box::new(|| drop(fire(&pot1, 16.0)))),
-        ("op_inhibit", Box::new(|| drop(spyker::inhibit(&pot1, 16.0).unwrap()))),
-        ("op_convwta", Box::new(|| drop(spyker::convwta(&out1, 3, 5, 0.0).unwrap()))),
+        (
+            "op_inhibit",
+            Box::new(|| drop(spyker::inhibit(&pot1, 16.0).unwrap())),
+        ),
+        (
+            "op_convwta",
+            Box::new(|| drop(spyker::convwta(&out1, 3, 5, 0.0).unwrap())),
+        ),
         ("op_pool2", Box::new(|| drop(pool(&fired1, 2, 0)))),
         ("op_conv2", Box::new(|| drop(c2.forward(&pooled1).unwrap()))),
-        ("op_gather", Box::new(|| drop(spyker::gather(&pot2, 5.0, DType::U8, Code::Rank).unwrap()))),
-        ("fused_conv1_fire", Box::new(|| drop(c1.forward_fire(&spikes, 16.0).unwrap()))),
-        ("rezghi_forward", Box::new(|| {
-            let (_, p1) = rezghi_l1_times(&c1, &x);
-            let t2 = c2.forward_fire_times(&p1, T, 5.0).unwrap();
-            let p2 = spyker::pool_times(&t2, T, 3, None, 0).unwrap();
-            let f: Vec<u8> = p2.to_vec::<u8>().unwrap().iter().map(|t| T as u8 - t).collect();
-            drop(f);
-        })),
-        ("rezghi_forward_dense", Box::new(|| {
-            let s = code_of(log.forward(&x).unwrap());
-            let a = pool(&fire(&c1.forward(&s).unwrap(), 16.0), 2, 0);
-            let g = spyker::gather(&pool(&fire(&c2.forward(&a).unwrap(), 5.0), 3, 0), 0.0, DType::U8, Code::Rank);
-            drop(g.unwrap());
-        })),
-        ("kheradpisheh_forward", Box::new(|| {
-            let p1 = kh_l1_times(&x);
-            let t2 = k2.forward_fire_times(&p1, T, 1.0).unwrap();
-            let p2 = spyker::pool_times(&t2, T, 2, None, 1).unwrap();
-            // Max over time of cumulative spikes: fired at all.
-            let f: Vec<u8> = p2.to_vec::<u8>().unwrap().iter().map(|t| u8::from((*t as usize) < T)).collect();
-            drop(f);
-        })),
-        ("mozafari_forward", Box::new(|| {
-            let s = code_of(dog6.forward(&x).unwrap());
-            let t1 = m1.forward_fire_times(&times(&s), T, 15.0).unwrap();
-            let p1 = spyker::pool_times(&t1, T, 2, Some(2.into()), 1).unwrap();
-            let t2 = m2.forward_fire_times(&p1, T, 10.0).unwrap();
-            let p2 = spyker::pool_times(&t2, T, 3, Some(3.into()), 1).unwrap();
-            let pot = m3.forward(&spyker::times_to_spikes(&p2, T).unwrap()).unwrap();
-            let pot = spyker::infinite(&pot, 0.0).unwrap();
-            drop(spyker::convwta(&pot, 0, 1, 0.0).unwrap());
-        })),
+        (
+            "op_gather",
+            Box::new(|| drop(spyker::gather(&pot2, 5.0, DType::U8, Code::Rank).unwrap())),
+        ),
+        (
+            "fused_conv1_fire",
+            Box::new(|| drop(c1.forward_fire(&spikes, 16.0).unwrap())),
+        ),
+        (
+            "rezghi_forward",
+            Box::new(|| {
+                let (_, p1) = rezghi_l1_times(&c1, &x);
+                let t2 = c2.forward_fire_times(&p1, T, 5.0).unwrap();
+                let p2 = spyker::pool_times(&t2, T, 3, None, 0).unwrap();
+                let f: Vec<u8> = p2
+                    .to_vec::<u8>()
+                    .unwrap()
+                    .iter()
+                    .map(|t| T as u8 - t)
+                    .collect();
+                drop(f);
+            }),
+        ),
+        (
+            "rezghi_forward_dense",
+            Box::new(|| {
+                let s = code_of(log.forward(&x).unwrap());
+                let a = pool(&fire(&c1.forward(&s).unwrap(), 16.0), 2, 0);
+                let g = spyker::gather(
+                    &pool(&fire(&c2.forward(&a).unwrap(), 5.0), 3, 0),
+                    0.0,
+                    DType::U8,
+                    Code::Rank,
+                );
+                drop(g.unwrap());
+            }),
+        ),
+        (
+            "kheradpisheh_forward",
+            Box::new(|| {
+                let p1 = kh_l1_times(&x);
+                let t2 = k2.forward_fire_times(&p1, T, 1.0).unwrap();
+                let p2 = spyker::pool_times(&t2, T, 2, None, 1).unwrap();
+                // Max over time of cumulative spikes: fired at all.
+                let f: Vec<u8> = p2
+                    .to_vec::<u8>()
+                    .unwrap()
+                    .iter()
+                    .map(|t| u8::from((*t as usize) < T))
+                    .collect();
+                drop(f);
+            }),
+        ),
+        (
+            "mozafari_forward",
+            Box::new(|| {
+                let s = code_of(dog6.forward(&x).unwrap());
+                let t1 = m1.forward_fire_times(&times(&s), T, 15.0).unwrap();
+                let p1 = spyker::pool_times(&t1, T, 2, Some(2.into()), 1).unwrap();
+                let t2 = m2.forward_fire_times(&p1, T, 10.0).unwrap();
+                let p2 = spyker::pool_times(&t2, T, 3, Some(3.into()), 1).unwrap();
+                let pot = m3
+                    .forward(&spyker::times_to_spikes(&p2, T).unwrap())
+                    .unwrap();
+                let pot = spyker::infinite(&pot, 0.0).unwrap();
+                drop(spyker::convwta(&pot, 0, 1, 0.0).unwrap());
+            }),
+        ),
     ];
     // Training steps mutate their layers: they work on copies.
     let mut c1s = c1.clone();
@@ -208,25 +286,40 @@ fn main() {
     let mut c1b = c1.clone();
     time_it("rezghi_l1_step", &mut || {
         let s = code_of(log.forward(&x).unwrap());
-        let o = spyker::inhibit(&spyker::threshold(&c1b.forward(&s).unwrap(), 16.0, 0.0).unwrap(), 0.0).unwrap();
+        let o = spyker::inhibit(
+            &spyker::threshold(&c1b.forward(&s).unwrap(), 16.0, 0.0).unwrap(),
+            0.0,
+        )
+        .unwrap();
         let w = spyker::convwta(&o, 3, 5, 0.0).unwrap();
         c1b.stdp(&s, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("rezghi_l2_step", &mut || {
         let (_, p1) = rezghi_l1_times(&c1, &x);
         let a1 = spyker::times_to_spikes(&p1, T).unwrap();
-        let o = spyker::inhibit(&spyker::threshold(&c2.forward(&a1).unwrap(), 5.0, 0.0).unwrap(), 0.0).unwrap();
+        let o = spyker::inhibit(
+            &spyker::threshold(&c2.forward(&a1).unwrap(), 5.0, 0.0).unwrap(),
+            0.0,
+        )
+        .unwrap();
         let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
         c2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("kheradpisheh_l2_step", &mut || {
         let a1 = spyker::times_to_spikes(&kh_l1_times(&x), T).unwrap();
         let a1 = spyker::inhibit(&a1, 0.0).unwrap();
-        let o = spyker::inhibit(&spyker::threshold(&k2.forward(&a1).unwrap(), 1.0, 0.0).unwrap(), 0.0).unwrap();
+        let o = spyker::inhibit(
+            &spyker::threshold(&k2.forward(&a1).unwrap(), 1.0, 0.0).unwrap(),
+            0.0,
+        )
+        .unwrap();
         let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
         k2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
     });
-    let body: Vec<String> = res.iter().map(|(k, v)| format!("\"{k}\": {v:.6e}")).collect();
+    let body: Vec<String> = res
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {v:.6e}"))
+        .collect();
     println!(
         "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}}}",
         a.threads,

@@ -65,7 +65,11 @@ fn check(times: &Tensor, time: usize, kernel: &Tensor, stride: Expand2, pad: Exp
     assert_same_u8(&got, &want, "conv_fire_rank");
     let t = spyker::conv_fire_times(times, time, kernel, stride, pad, thr as f64).unwrap();
     let back = spyker::times_to_spikes(&t, time).unwrap();
-    assert_same_u8(&back.reshape_to(want.shape()).unwrap(), &want, "conv_fire_times");
+    assert_same_u8(
+        &back.reshape_to(want.shape()).unwrap(),
+        &want,
+        "conv_fire_times",
+    );
 }
 
 #[test]
@@ -120,7 +124,10 @@ fn ties_at_the_threshold() {
         };
         let (s, p) = (Expand2::new(1, 1), Expand4::new(1, 1, 1, 1));
         let spikes = spyker::times_to_spikes(&times, time).unwrap();
-        let pot = spyker::conv(&spikes, &kernel, s, p).unwrap().to_vec::<f32>().unwrap();
+        let pot = spyker::conv(&spikes, &kernel, s, p)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap();
         for _ in 0..3 {
             let thr = pot[r.below(pot.len())];
             let before = spyker::fused_recomputed_frames();
@@ -139,13 +146,19 @@ fn conv_frames_are_batch_independent() {
     let times = random_times(&mut r, [3, 6, 28, 28], 15, 0.5);
     let kernel = random_kernel(&mut r, [20, 6, 5, 5], |r| r.unif() as f32);
     let spikes = spyker::times_to_spikes(&times, 15).unwrap();
-    let all = spyker::conv(&spikes, &kernel, 1, 2).unwrap().to_vec::<f32>().unwrap();
+    let all = spyker::conv(&spikes, &kernel, 1, 2)
+        .unwrap()
+        .to_vec::<f32>()
+        .unwrap();
     let per = 20 * 28 * 28;
     let frames = spikes.reshape(&[45, 1, 6, 28, 28]).unwrap();
     for n in [0usize, 17, 44] {
         let one = spyker::conv(&frames.index(n as i64).unwrap(), &kernel, 1, 2).unwrap();
         let one = one.to_vec::<f32>().unwrap();
-        assert!(one.iter().zip(&all[n * per..(n + 1) * per]).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(one
+            .iter()
+            .zip(&all[n * per..(n + 1) * per])
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
 
@@ -160,7 +173,11 @@ fn bundled_digits(n: usize) -> Tensor {
 /// Trained-looking (bimodal, close to 0 or 1 as STDP leaves them) non-negative kernels.
 fn trained_kernel(r: &mut Rng, shape: [usize; 4]) -> Tensor {
     random_kernel(r, shape, |r| {
-        let v = if r.unif() < 0.3 { 0.9 + 0.1 * r.unif() } else { 0.1 * r.unif() };
+        let v = if r.unif() < 0.3 {
+            0.9 + 0.1 * r.unif()
+        } else {
+            0.1 * r.unif()
+        };
         v as f32
     })
 }
@@ -174,7 +191,12 @@ fn rezghi_digits_match_dense() {
     let stds = [0.471404521, 1.099943882, 2.042752923];
     let log = spyker::LoG::new(3, &stds, 3, spyker::Device::Cpu, DType::F32).unwrap();
     let f = log.forward(&x).unwrap();
-    let fv: Vec<f32> = f.to_vec::<f32>().unwrap().iter().map(|v| if *v <= 0.01 { 0.0 } else { *v }).collect();
+    let fv: Vec<f32> = f
+        .to_vec::<f32>()
+        .unwrap()
+        .iter()
+        .map(|v| if *v <= 0.01 { 0.0 } else { *v })
+        .collect();
     let f = Tensor::from_vec(fv, f.shape()).unwrap();
     let spikes = spyker::code(&f, 15, true, spyker::Code::Rank).unwrap();
     let mut r = Rng(2024);
@@ -182,25 +204,59 @@ fn rezghi_digits_match_dense() {
         let k1 = if trained {
             trained_kernel(&mut r, [100, 6, 5, 5])
         } else {
-            spyker::Conv::new(6, 100, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap().kernel
+            spyker::Conv::new(6, 100, 5, 1, 2, 0.5, 0.02, spyker::Device::Cpu, DType::F32)
+                .unwrap()
+                .kernel
         };
         let k2 = if trained {
             trained_kernel(&mut r, [200, 100, 3, 3])
         } else {
-            spyker::Conv::new(100, 200, 3, 1, 1, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap().kernel
+            spyker::Conv::new(
+                100,
+                200,
+                3,
+                1,
+                1,
+                0.5,
+                0.02,
+                spyker::Device::Cpu,
+                DType::F32,
+            )
+            .unwrap()
+            .kernel
         };
-        let s1 = dense_fire(&spikes, &k1, Expand2::new(1, 1), Expand4::new(2, 2, 2, 2), 16.0);
+        let s1 = dense_fire(
+            &spikes,
+            &k1,
+            Expand2::new(1, 1),
+            Expand4::new(2, 2, 2, 2),
+            16.0,
+        );
         let f1 = spyker::conv_fire_rank(&spikes, &k1, 1, 2, 16.0).unwrap();
         assert_same_u8(&f1, &s1, "layer 1");
         let t1 = spyker::rank_times(&f1).unwrap().unwrap();
         let p1 = spyker::pool_times(&t1, 15, 2, None, 0).unwrap();
         let p1_dense = naive_pool(&s1, 2, 2);
-        assert_same_u8(&spyker::times_to_spikes(&p1, 15).unwrap(), &p1_dense, "pool 1");
-        let s2 = dense_fire(&p1_dense, &k2, Expand2::new(1, 1), Expand4::new(1, 1, 1, 1), 5.0);
+        assert_same_u8(
+            &spyker::times_to_spikes(&p1, 15).unwrap(),
+            &p1_dense,
+            "pool 1",
+        );
+        let s2 = dense_fire(
+            &p1_dense,
+            &k2,
+            Expand2::new(1, 1),
+            Expand4::new(1, 1, 1, 1),
+            5.0,
+        );
         let t2 = spyker::conv_fire_times(&p1, 15, &k2, 1, 1, 5.0).unwrap();
         assert_same_u8(&spyker::times_to_spikes(&t2, 15).unwrap(), &s2, "layer 2");
         let p2 = spyker::pool_times(&t2, 15, 3, None, 0).unwrap();
-        assert_same_u8(&spyker::times_to_spikes(&p2, 15).unwrap(), &naive_pool(&s2, 3, 3), "pool 2");
+        assert_same_u8(
+            &spyker::times_to_spikes(&p2, 15).unwrap(),
+            &naive_pool(&s2, 3, 3),
+            "pool 2",
+        );
     }
 }
 
@@ -251,7 +307,11 @@ fn pool_times_matches_dense_pool_with_padding() {
         }
         let padded = Tensor::from_vec(padded, &[2, 15, 3, ph, pw]).unwrap();
         let want = naive_pool(&padded, k, k);
-        assert_same_u8(&spyker::times_to_spikes(&got, 15).unwrap(), &want, "pool_times");
+        assert_same_u8(
+            &spyker::times_to_spikes(&got, 15).unwrap(),
+            &want,
+            "pool_times",
+        );
     }
 }
 
@@ -293,9 +353,15 @@ fn fallbacks_match_dense() {
     // f64 kernel: times API through the dense conv, same answer as the f32-free reference.
     let k64 = pos.to_dtype(DType::F64).unwrap();
     let t64 = spyker::conv_fire_times(&times, 8, &k64, s, p, 1.5).unwrap();
-    let pot = spyker::conv(&spikes, &k64, s, p).unwrap().to_vec::<f64>().unwrap();
+    let pot = spyker::conv(&spikes, &k64, s, p)
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
     let want: Vec<u8> = pot.iter().map(|v| u8::from(*v > 1.5)).collect();
-    let back = spyker::times_to_spikes(&t64, 8).unwrap().to_vec::<u8>().unwrap();
+    let back = spyker::times_to_spikes(&t64, 8)
+        .unwrap()
+        .to_vec::<u8>()
+        .unwrap();
     assert_eq!(back, want);
 }
 

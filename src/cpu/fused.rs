@@ -155,7 +155,10 @@ pub(crate) fn conv_fire_times(
                 for (t, _) in flagged.iter().enumerate().filter(|(_, f)| **f) {
                     RECOMPUTED_FRAMES.fetch_add(1, Ordering::Relaxed);
                     frame.clear();
-                    frame.extend(tin.iter().map(|s| if (*s as usize) <= t { 1f32 } else { 0f32 }));
+                    frame.extend(
+                        tin.iter()
+                            .map(|s| if (*s as usize) <= t { 1f32 } else { 0f32 }),
+                    );
                     dense.clear();
                     dense.resize(frame_out, 0f32);
                     conv::conv::<f32, f32>(&frame, kernel, &mut dense, &g1);
@@ -288,24 +291,20 @@ pub(crate) fn pool_times(
 
 /// First time step with `pot[b, t, n] > thr` (`time` if none) for dense potentials
 /// `[B, T, N]` (the fallback of the times API for kernels the fast kernel does not take).
-pub(crate) fn first_crossing<T: Element>(
-    pot: &[T],
-    thr: T,
-    time: usize,
-    n: usize,
-    out: &mut [u8],
-) {
+pub(crate) fn first_crossing<T: Element>(pot: &[T], thr: T, time: usize, n: usize, out: &mut [u8]) {
     crate::runtime::install(|| {
-        out.par_chunks_mut(n.max(1)).enumerate().for_each(|(b, dst)| {
-            dst.fill(time as u8);
-            for t in (0..time).rev() {
-                let row = &pot[(b * time + t) * n..(b * time + t + 1) * n];
-                for (d, p) in dst.iter_mut().zip(row) {
-                    if *p > thr {
-                        *d = t as u8;
+        out.par_chunks_mut(n.max(1))
+            .enumerate()
+            .for_each(|(b, dst)| {
+                dst.fill(time as u8);
+                for t in (0..time).rev() {
+                    let row = &pot[(b * time + t) * n..(b * time + t + 1) * n];
+                    for (d, p) in dst.iter_mut().zip(row) {
+                        if *p > thr {
+                            *d = t as u8;
+                        }
                     }
                 }
-            }
-        });
+            });
     });
 }
