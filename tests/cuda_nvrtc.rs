@@ -62,6 +62,10 @@ fn expected_kernels() -> Vec<(&'static str, String)> {
         }
         v.push(("fire.cu", format!("spk_threshold_{s}")));
         v.push(("fire.cu", format!("spk_quantize_{s}")));
+        for k in ["pad", "max_pool", "rate_pool"] {
+            v.push(("pool.cu", format!("spk_{k}_{s}")));
+        }
+        v.push(("inhibit.cu", format!("spk_inhibit_{s}")));
     }
     v
 }
