@@ -46,7 +46,7 @@ fn one_dimensional_input_gains_a_batch_dimension() {
     assert_eq!(got.shape(), &[1, 6, input.numel()]);
 }
 
-/// Deviation (docs/compat/code.md): the original's u16 spike times wrap for large inputs, so a
+/// Deviation (docs/COMPATIBILITY.md): the original's u16 spike times wrap for large inputs, so a
 /// minimum-valued feature spikes; here minimum-valued features never spike. Everything else
 /// matches the original.
 #[test]

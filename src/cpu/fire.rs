@@ -1,1 +1,280 @@
-//! CPU kernels of the `fire` family.
+//! CPU kernels of the `fire` family: fire (rank and rate code), threshold, quantize, gather,
+//! scatter (spec §4.1–4.5).
+//!
+//! Every kernel is generic over the input element `T` and (where there is one) the output element
+//! `O`. Inputs were validated by `crate::ops::fire`; shapes arrive flattened to `[B, T, N]` or
+//! `[B, N]`. Work is split into fixed-size pieces independent of the thread count, and every output
+//! element is computed by exactly one task in a fixed order, so results never depend on threads.
+
+use crate::{f16, Element};
+use rayon::prelude::*;
+
+/// Elements per task of the element-wise kernels (big enough to amortise scheduling, small
+/// enough to balance).
+const CHUNK: usize = 1 << 15;
+/// Features per task of the kernels that walk the time axis.
+const FEATURES: usize = 1 << 12;
+
+/// The per-type comparisons whose arithmetic the original leaves to C++ promotion rules.
+pub(crate) trait NeuronElement: Element {
+    /// `level + threshold < x` as the original evaluates it: 8/16-bit integers are promoted to
+    /// `int` (no overflow), 32/64-bit integers wrap, f16 rounds the sum to half precision.
+    fn rises_above(level: Self, threshold: Self, x: Self) -> bool;
+    /// `t >= x` with the original's unsigned 32-bit time `t`: floats compare `t` converted to
+    /// the float type (f32 for f16), signed integers of up to 32 bits are reinterpreted as
+    /// unsigned 32-bit (so negatives never fire), 64-bit types compare in their own type.
+    fn reached(t: u32, x: Self) -> bool;
+}
+
+macro_rules! neuron_promoted {
+    ($($t:ty),*) => {$(
+        impl NeuronElement for $t {
+            #[inline(always)]
+            fn rises_above(level: Self, threshold: Self, x: Self) -> bool {
+                (level as i32) + (threshold as i32) < (x as i32)
+            }
+            #[inline(always)]
+            fn reached(t: u32, x: Self) -> bool {
+                t >= (x as i32) as u32
+            }
+        }
+    )*};
+}
+neuron_promoted!(i8, i16, u8, u16);
+
+macro_rules! neuron_wrapping {
+    ($($t:ty => |$tv:ident, $xv:ident| $reached:expr),*) => {$(
+        impl NeuronElement for $t {
+            #[inline(always)]
+            fn rises_above(level: Self, threshold: Self, x: Self) -> bool {
+                level.wrapping_add(threshold) < x
+            }
+            #[inline(always)]
+            fn reached($tv: u32, $xv: Self) -> bool {
+                $reached
+            }
+        }
+    )*};
+}
+neuron_wrapping!(
+    i32 => |t, x| t >= x as u32,
+    u32 => |t, x| t >= x,
+    i64 => |t, x| t as i64 >= x,
+    u64 => |t, x| t as u64 >= x
+);
+
+impl NeuronElement for f16 {
+    #[inline(always)]
+    fn rises_above(level: Self, threshold: Self, x: Self) -> bool {
+        // The exact sum of two halves rounded once to f32 and then to f16 is correctly rounded
+        // (24 >= 2 * 11 + 2), which is what the original's half arithmetic yields.
+        f16::from_f32(level.to_f32() + threshold.to_f32()).to_f32() < x.to_f32()
+    }
+    #[inline(always)]
+    fn reached(t: u32, x: Self) -> bool {
+        t as f32 >= x.to_f32()
+    }
+}
+
+impl NeuronElement for f32 {
+    #[inline(always)]
+    fn rises_above(level: Self, threshold: Self, x: Self) -> bool {
+        level + threshold < x
+    }
+    #[inline(always)]
+    fn reached(t: u32, x: Self) -> bool {
+        t as f32 >= x
+    }
+}
+
+impl NeuronElement for f64 {
+    #[inline(always)]
+    fn rises_above(level: Self, threshold: Self, x: Self) -> bool {
+        level + threshold < x
+    }
+    #[inline(always)]
+    fn reached(t: u32, x: Self) -> bool {
+        t as f64 >= x
+    }
+}
+
+/// Runs `f` on the library's pool, or directly when the work is a single task (entering the pool
+/// costs a thread hop that dominates small calls).
+fn run<R: Send>(work: usize, f: impl FnOnce() -> R + Send) -> R {
+    if work <= CHUNK {
+        f()
+    } else {
+        crate::runtime::install(f)
+    }
+}
+
+/// A raw output pointer shared by tasks that write disjoint elements.
+#[derive(Clone, Copy)]
+struct SharedOut<O>(*mut O);
+// SAFETY: tasks holding a copy write disjoint index sets (checked at each use site), and the
+// pointee outlives the parallel scope that uses it.
+unsafe impl<O: Send> Send for SharedOut<O> {}
+unsafe impl<O: Send> Sync for SharedOut<O> {}
+
+/// Rank code: `out = x > threshold` (1/0), element-wise over any shape.
+pub(crate) fn fire_rank<T: Element, O: Element>(x: &[T], out: &mut [O], threshold: T) {
+    let (one, zero) = (O::one(), O::zero());
+    let body = |(o, x): (&mut [O], &[T])| {
+        for (o, &v) in o.iter_mut().zip(x) {
+            *o = if v > threshold { one } else { zero };
+        }
+    };
+    run(x.len(), || {
+        out.par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(body)
+    });
+}
+
+/// Rate code over `[batch, time, n]`: a neuron emits one more spike whenever its potential rises
+/// above `threshold` plus the potential at its previous spike; `out` holds the cumulative count
+/// (kept in the output type, so it wraps or saturates as the original's does).
+pub(crate) fn fire_rate<T: NeuronElement, O: Element>(
+    x: &[T],
+    out: &mut [O],
+    threshold: T,
+    (batch, time, n): (usize, usize, usize),
+) {
+    let chunks = n.div_ceil(FEATURES);
+    let dst = SharedOut(out.as_mut_ptr());
+    debug_assert_eq!(out.len(), batch * time * n);
+    let task = move |task: usize| {
+        let dst = dst;
+        let (b, c) = (task / chunks, task % chunks);
+        let j0 = c * FEATURES;
+        let len = FEATURES.min(n - j0);
+        let mut level = vec![T::zero(); len];
+        let mut count = vec![O::zero(); len];
+        for t in 0..time {
+            let base = (b * time + t) * n + j0;
+            let row = &x[base..base + len];
+            for ((l, c), &v) in level.iter_mut().zip(count.iter_mut()).zip(row) {
+                if T::rises_above(*l, threshold, v) {
+                    *l = v;
+                    *c = c.wadd(O::one());
+                }
+            }
+            // SAFETY: task (b, c) is the only writer of out[b, t, j0..j0 + len] for every t,
+            // and that range lies inside `out` (len = batch * time * n, j0 + len <= n).
+            let o = unsafe { std::slice::from_raw_parts_mut(dst.0.add(base), len) };
+            o.copy_from_slice(&count);
+        }
+    };
+    run(x.len(), || {
+        (0..batch * chunks).into_par_iter().for_each(task)
+    });
+}
+
+/// `x <= threshold → value`, in place.
+pub(crate) fn threshold<T: Element>(x: &mut [T], threshold: T, value: T) {
+    run(x.len(), || {
+        x.par_chunks_mut(CHUNK).for_each(|x| {
+            for v in x {
+                if *v <= threshold {
+                    *v = value;
+                }
+            }
+        })
+    });
+}
+
+/// `x < middle → lower`, otherwise `upper` (NaN → upper), in place.
+pub(crate) fn quantize<T: Element>(x: &mut [T], lower: T, middle: T, upper: T) {
+    run(x.len(), || {
+        x.par_chunks_mut(CHUNK).for_each(|x| {
+            for v in x {
+                *v = if *v < middle { lower } else { upper };
+            }
+        })
+    });
+}
+
+/// Rank code over `[batch, time, n]` → `[batch, n]`: the first step with `x > threshold`, or
+/// `time` when there is none, converted to the output type.
+pub(crate) fn gather_rank<T: Element, O: Element>(
+    x: &[T],
+    out: &mut [O],
+    threshold: T,
+    (_batch, time, n): (usize, usize, usize),
+) {
+    run(x.len(), || {
+        out.par_chunks_mut(n).enumerate().for_each(|(b, ob)| {
+            ob.par_chunks_mut(FEATURES).enumerate().for_each(|(c, oc)| {
+                let j0 = b * time * n + c * FEATURES;
+                let mut first = vec![time as i64; oc.len()];
+                // Walking backwards leaves the earliest crossing, branch-free.
+                for t in (0..time).rev() {
+                    let row = &x[j0 + t * n..j0 + t * n + oc.len()];
+                    for (f, &v) in first.iter_mut().zip(row) {
+                        if v > threshold {
+                            *f = t as i64;
+                        }
+                    }
+                }
+                for (o, &f) in oc.iter_mut().zip(&first) {
+                    *o = O::from_i64(f);
+                }
+            })
+        })
+    });
+}
+
+/// Rate code over `[batch, time, n]` → `[batch, n]`: the last step, converted to the output type.
+pub(crate) fn gather_rate<T: Element, O: Element>(
+    x: &[T],
+    out: &mut [O],
+    (_batch, time, n): (usize, usize, usize),
+) {
+    run(out.len(), || {
+        out.par_chunks_mut(n).enumerate().for_each(|(b, ob)| {
+            let last = &x[(b * time + time - 1) * n..(b * time + time) * n];
+            for (o, &v) in ob.iter_mut().zip(last) {
+                *o = v.cast::<O>();
+            }
+        })
+    });
+}
+
+/// The smallest `t < time` with `reached(t, x)`, or `time` (binary search: `reached` is
+/// monotone in `t`).
+fn first_reached<T: NeuronElement>(x: T, time: u32) -> u32 {
+    let (mut lo, mut hi) = (0u32, time);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if T::reached(mid, x) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// `[batch, n]` first-spike times → `[batch, time, n]` cumulative spikes:
+/// `out[b, t, j] = t >= x[b, j]` with the original's comparison (`NeuronElement::reached`).
+pub(crate) fn scatter<T: NeuronElement, O: Element>(
+    x: &[T],
+    out: &mut [O],
+    (_batch, time, n): (usize, usize, usize),
+) {
+    let (one, zero) = (O::one(), O::zero());
+    run(out.len(), || {
+        out.par_chunks_mut(time * n)
+            .zip(x.par_chunks(n))
+            .for_each(|(ob, xb)| {
+                // `reached` is monotone in t, so each element has one first step (or `time`).
+                let start: Vec<u32> = xb.iter().map(|&v| first_reached(v, time as u32)).collect();
+                ob.par_chunks_mut(n).enumerate().for_each(|(t, row)| {
+                    let t = t as u32;
+                    for (o, &s) in row.iter_mut().zip(&start) {
+                        *o = if t >= s { one } else { zero };
+                    }
+                });
+            })
+    });
+}

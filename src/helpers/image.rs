@@ -4,7 +4,7 @@
 //! `(77·R + 150·G + 29·B) >> 8`, a missing alpha channel becomes 255, grey expands to RGB by
 //! replication. Resizing is a correct separable Catmull-Rom resampling per channel; the original
 //! swaps width and height when resizing (spec §14.10), so resized pixels are not expected to match
-//! it (see `docs/compat/helpers.md`).
+//! it (see `docs/COMPATIBILITY.md`).
 
 use crate::{DType, Error, Result, Tensor};
 use image::{DynamicImage, ExtendedColorType, ImageBuffer, ImageEncoder, Luma};

@@ -87,3 +87,17 @@ impl Conv {
         crate::ops::stdp(self, input, winners, output)
     }
 }
+
+impl Conv {
+    /// Integrates `input` (`[B,T,C,H,W]` or `[T,C,H,W]`, any dtype) with the layer's kernel,
+    /// stride and padding: [`crate::conv`] with this layer's parameters. Returns
+    /// `[B,T,O,H',W']` potentials in the kernel dtype.
+    pub fn forward(&self, input: &Tensor) -> Result<Tensor> {
+        crate::ops::conv(input, &self.kernel, self.stride, self.pad)
+    }
+
+    /// [`Conv::forward`] into a caller-provided output (see [`crate::conv_into`]).
+    pub fn forward_into(&self, input: &Tensor, output: &Tensor) -> Result<()> {
+        crate::ops::conv_into(input, &self.kernel, output, self.stride, self.pad)
+    }
+}

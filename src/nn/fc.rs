@@ -99,3 +99,17 @@ impl FC {
         .map(|_| ())
     }
 }
+
+impl FC {
+    /// Integrates `input` (`[B,T,I]` or `[T,I]`, any dtype) with the layer's kernel (or its sign
+    /// when `sign` is set): [`crate::fc`] with this layer's kernel. Returns `[B,T,O]` in the
+    /// kernel dtype.
+    pub fn forward(&self, input: &Tensor, sign: bool) -> Result<Tensor> {
+        crate::ops::fc(input, &self.kernel, sign)
+    }
+
+    /// [`FC::forward`] into a caller-provided output (see [`crate::fc_into`]).
+    pub fn forward_into(&self, input: &Tensor, output: &Tensor, sign: bool) -> Result<()> {
+        crate::ops::fc_into(input, &self.kernel, output, sign)
+    }
+}

@@ -1,1 +1,124 @@
-//! The `conv` operation family (public API).
+//! The `conv` operation family (public API): 2-D cross-correlation of every time step (spec §6.1).
+
+use super::require_cpu;
+use crate::cpu::conv::Geometry;
+use crate::{shape, DType, Error, Expand2, Expand4, Result, Tensor};
+
+/// Checks the arguments of a convolution and returns the normalised 5-D input shape, the output
+/// shape and the kernel geometry.
+fn prepare(
+    input: &Tensor,
+    kernel: &Tensor,
+    stride: Expand2,
+    pad: Expand4,
+) -> Result<(Vec<usize>, Vec<usize>, Geometry)> {
+    require_cpu("conv", &[input, kernel])?;
+    if !kernel.dtype().is_float() {
+        return Err(Error::DType(format!(
+            "expected a conv kernel of dtype f16, f32 or f64, got {}",
+            kernel.dtype()
+        )));
+    }
+    let ins = shape::to_rank(input.shape(), 5, "a conv input [B,T,C,H,W]")?;
+    if stride.y == 0 || stride.x == 0 {
+        return Err(Error::Argument(format!(
+            "expected conv stride extents >= 1, got ({}, {})",
+            stride.y, stride.x
+        )));
+    }
+    let outs = shape::conv(&ins, kernel.shape(), stride, pad)?;
+    let ks = kernel.shape();
+    let geom = Geometry {
+        frames: ins[0] * ins[1],
+        channels: ins[2],
+        height: ins[3],
+        width: ins[4],
+        outputs: ks[0],
+        kh: ks[2],
+        kw: ks[3],
+        sy: stride.y,
+        sx: stride.x,
+        top: pad.top,
+        left: pad.left,
+        oh: outs[3],
+        ow: outs[4],
+    };
+    Ok((ins, outs, geom))
+}
+
+fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, geom: &Geometry) -> Result<()> {
+    crate::with_float_dtype!(kernel.dtype(), T => {
+        crate::with_dtype!(input.dtype(), I => {
+            let x = input.read::<I>()?;
+            let k = kernel.read::<T>()?;
+            let mut y = output.write::<T>()?;
+            crate::cpu::conv::conv::<I, T>(&x, &k, &mut y, geom);
+        })
+    }, else return Err(Error::DType(format!(
+        "expected a conv kernel of dtype f16, f32 or f64, got {}",
+        kernel.dtype()
+    ))));
+    Ok(())
+}
+
+/// 2-D cross-correlation of every time step of `input` with `kernel` (spec §6.1).
+///
+/// * `input`: `[B, T, C, H, W]` of any dtype, or `[T, C, H, W]` (read as `B = 1`); its values are
+///   converted to the kernel dtype before use, as in the original.
+/// * `kernel`: `[O, C, kh, kw]`, f16, f32 or f64 (the original runs f32 only).
+/// * `stride`: `(y, x)`, both `>= 1`; `pad`: `(top, left, bottom, right)` zero padding.
+///
+/// Returns `[B, T, O, H', W']` in the kernel dtype (always 5-D, like the original), with
+/// `H' = (H + top + bottom - kh) / sy + 1` and `W'` likewise. Fails when the padded input is
+/// smaller than the kernel, the channels differ, the kernel is not a float tensor, a stride is 0
+/// or a rank is wrong.
+pub fn conv(
+    input: &Tensor,
+    kernel: &Tensor,
+    stride: impl Into<Expand2>,
+    pad: impl Into<Expand4>,
+) -> Result<Tensor> {
+    let (_, outs, geom) = prepare(input, kernel, stride.into(), pad.into())?;
+    let output = Tensor::zeros_on(input.device(), kernel.dtype(), &outs)?;
+    run(input, kernel, &output, &geom)?;
+    Ok(output)
+}
+
+/// [`conv`] writing into a caller-provided `output` of shape `[B, T, O, H', W']` (or the same
+/// without the leading 1 when `B = 1`) and of the kernel dtype. `output` must not share memory
+/// with `input` or `kernel`.
+pub fn conv_into(
+    input: &Tensor,
+    kernel: &Tensor,
+    output: &Tensor,
+    stride: impl Into<Expand2>,
+    pad: impl Into<Expand4>,
+) -> Result<()> {
+    let (_, outs, geom) = prepare(input, kernel, stride.into(), pad.into())?;
+    require_cpu("conv", &[input, output])?;
+    check_output(output, &outs, kernel.dtype(), "conv")?;
+    if output.same_storage(input) || output.same_storage(kernel) {
+        return Err(Error::Argument(
+            "expected a conv output that does not share memory with the input or the kernel".into(),
+        ));
+    }
+    run(input, kernel, output, &geom)
+}
+
+/// Errors unless `output` has the expected (rank-normalised) shape and dtype.
+pub(crate) fn check_output(output: &Tensor, want: &[usize], dtype: DType, op: &str) -> Result<()> {
+    let got = shape::to_rank(output.shape(), want.len(), &format!("a {op} output"))?;
+    if got != want {
+        return Err(Error::Shape(format!(
+            "expected a {op} output of shape {want:?}, got {:?}",
+            output.shape()
+        )));
+    }
+    if output.dtype() != dtype {
+        return Err(Error::DType(format!(
+            "expected a {op} output of the kernel dtype {dtype}, got {}",
+            output.dtype()
+        )));
+    }
+    Ok(())
+}
