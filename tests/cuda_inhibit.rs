@@ -45,7 +45,15 @@ fn inhibit_inplace_on_a_view() {
     let want = spyker::inhibit(&x.index(1).unwrap(), 3.0).unwrap();
     assert_same(&want, &v, "inhibit_inplace on a view");
     // The other samples are untouched.
-    assert_same(&x.index(0).unwrap().copy().unwrap(), &d.index(0).unwrap(), "sample 0");
-    assert_same(&x.index(2).unwrap().copy().unwrap(), &d.index(2).unwrap(), "sample 2");
+    assert_same(
+        &x.index(0).unwrap().copy().unwrap(),
+        &d.index(0).unwrap(),
+        "sample 0",
+    );
+    assert_same(
+        &x.index(2).unwrap().copy().unwrap(),
+        &d.index(2).unwrap(),
+        "sample 2",
+    );
     let _ = Tensor::zeros_on(GPU, DType::F32, &[1]).unwrap();
 }

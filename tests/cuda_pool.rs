@@ -41,12 +41,42 @@ fn max_pool_matches_the_cpu() {
     };
     let mut rng = Rng::new(2);
     let cases: [(Vec<usize>, Expand2, Option<Expand2>, Expand4); 6] = [
-        (vec![2, 3, 4, 8, 8], Expand2::new(2, 2), None, Expand4::default()),
-        (vec![1, 2, 3, 9, 11], Expand2::new(3, 3), Some(Expand2::new(2, 2)), Expand4::new(1, 1, 1, 1)),
-        (vec![3, 5, 6, 6], Expand2::new(2, 3), Some(Expand2::new(1, 2)), Expand4::new(0, 1, 2, 0)),
-        (vec![2, 2, 2, 7, 5], Expand2::new(7, 5), None, Expand4::default()),
-        (vec![1, 1, 1, 4, 4], Expand2::new(3, 3), Some(Expand2::new(1, 1)), Expand4::new(2, 2, 2, 2)),
-        (vec![2, 4, 8, 27, 27], Expand2::new(3, 3), Some(Expand2::new(3, 3)), Expand4::new(1, 1, 1, 1)),
+        (
+            vec![2, 3, 4, 8, 8],
+            Expand2::new(2, 2),
+            None,
+            Expand4::default(),
+        ),
+        (
+            vec![1, 2, 3, 9, 11],
+            Expand2::new(3, 3),
+            Some(Expand2::new(2, 2)),
+            Expand4::new(1, 1, 1, 1),
+        ),
+        (
+            vec![3, 5, 6, 6],
+            Expand2::new(2, 3),
+            Some(Expand2::new(1, 2)),
+            Expand4::new(0, 1, 2, 0),
+        ),
+        (
+            vec![2, 2, 2, 7, 5],
+            Expand2::new(7, 5),
+            None,
+            Expand4::default(),
+        ),
+        (
+            vec![1, 1, 1, 4, 4],
+            Expand2::new(3, 3),
+            Some(Expand2::new(1, 1)),
+            Expand4::new(2, 2, 2, 2),
+        ),
+        (
+            vec![2, 4, 8, 27, 27],
+            Expand2::new(3, 3),
+            Some(Expand2::new(3, 3)),
+            Expand4::new(1, 1, 1, 1),
+        ),
     ];
     for dt in DType::ALL {
         for (shape, k, s, p) in &cases {
@@ -54,14 +84,22 @@ fn max_pool_matches_the_cpu() {
                 let x = random(dt, shape, lo, hi, true, &mut rng);
                 let want = spyker::pool(&x, *k, *s, *p, None).unwrap();
                 let got = spyker::pool(&gpu(&x), *k, *s, *p, None).unwrap();
-                assert_same(&want, &got, &format!("pool {dt} {shape:?} {k:?} {s:?} {p:?}"));
+                assert_same(
+                    &want,
+                    &got,
+                    &format!("pool {dt} {shape:?} {k:?} {s:?} {p:?}"),
+                );
             }
         }
         // All-NaN windows keep the scan's start value on both devices.
         if matches!(dt, DType::F16 | DType::F32 | DType::F64) {
             let x = Tensor::full(dt, &[1, 1, 1, 4, 4], f64::NAN).unwrap();
             let want = spyker::pool(&x, 2, None, 0, None).unwrap();
-            assert_same(&want, &spyker::pool(&gpu(&x), 2, None, 0, None).unwrap(), "nan");
+            assert_same(
+                &want,
+                &spyker::pool(&gpu(&x), 2, None, 0, None).unwrap(),
+                "nan",
+            );
         }
     }
 }
@@ -75,7 +113,11 @@ fn rate_pool_matches_the_cpu() {
     for dt in DType::ALL {
         for (shape, k, s) in [
             (vec![2, 3, 4, 8, 8], Expand2::new(2, 2), None),
-            (vec![1, 5, 3, 9, 7], Expand2::new(3, 2), Some(Expand2::new(2, 1))),
+            (
+                vec![1, 5, 3, 9, 7],
+                Expand2::new(3, 2),
+                Some(Expand2::new(2, 1)),
+            ),
             (vec![3, 2, 2, 6, 6], Expand2::new(6, 6), None),
         ] {
             let x = random(dt, &shape, 0, 9, true, &mut rng);
@@ -115,7 +157,15 @@ fn pool_views_and_rank4_inputs() {
     assert_same(&want, &got, "pad of a slice");
     // Writing into a view of a larger device tensor.
     let big = Tensor::zeros_on(GPU, DType::F32, &[3, 3, 2, 5, 5]).unwrap();
-    spyker::pool_into(&dx.index(0).unwrap(), &big.index(1).unwrap(), 2, None, 0, None).unwrap();
+    spyker::pool_into(
+        &dx.index(0).unwrap(),
+        &big.index(1).unwrap(),
+        2,
+        None,
+        0,
+        None,
+    )
+    .unwrap();
     let want = spyker::pool(&x.index(0).unwrap(), 2, None, 0, None).unwrap();
     assert_same(&want, &big.index(1).unwrap(), "pool_into a view");
     let rest = cpu(&big.index(0).unwrap());
@@ -138,12 +188,20 @@ fn pool_device_errors() {
     let r = Tensor::zeros(DType::F32, &[1, 1, 4, 4]).unwrap();
     let e = spyker::pool(&dx, 2, None, 0, Some(&r)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Device, "{e}");
-    let e = spyker::pad_into(&dx, &Tensor::zeros(DType::F32, &[1, 1, 1, 6, 6]).unwrap(), 1, 0.0)
-        .unwrap_err();
+    let e = spyker::pad_into(
+        &dx,
+        &Tensor::zeros(DType::F32, &[1, 1, 1, 6, 6]).unwrap(),
+        1,
+        0.0,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Device, "{e}");
     // Argument errors are the same as on the CPU.
     let e = spyker::pool(&dx, 5, None, 0, None).unwrap_err();
-    assert_eq!(e.kind(), spyker::pool(&x, 5, None, 0, None).unwrap_err().kind());
+    assert_eq!(
+        e.kind(),
+        spyker::pool(&x, 5, None, 0, None).unwrap_err().kind()
+    );
     if spyker::cuda_device_count() > 1 {
         let other = x.to_device(Device::Cuda(1)).unwrap();
         let e = spyker::pool_into(&other, &out_gpu, 2, None, 0, None).unwrap_err();

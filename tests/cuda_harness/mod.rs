@@ -48,15 +48,30 @@ fn is_float(dt: DType) -> bool {
 
 /// A CPU tensor of `dtype` and `shape` with small integers in `[lo, hi]` (many ties), and for
 /// float dtypes also fractions, -0.0, NaN and infinities when `specials`.
-pub fn random(dtype: DType, shape: &[usize], lo: i64, hi: i64, specials: bool, rng: &mut Rng) -> Tensor {
+pub fn random(
+    dtype: DType,
+    shape: &[usize],
+    lo: i64,
+    hi: i64,
+    specials: bool,
+    rng: &mut Rng,
+) -> Tensor {
     let n: usize = shape.iter().product();
     let span = (hi - lo + 1) as f64;
     let vals: Vec<f64> = (0..n)
         .map(|_| {
             let u = rng.uniform();
             if specials && is_float(dtype) && u < 0.08 {
-                [f64::NAN, -0.0, f64::INFINITY, f64::NEG_INFINITY, 0.0, 0.25, -0.5, 1.5]
-                    [(rng.next_u64() % 8) as usize]
+                [
+                    f64::NAN,
+                    -0.0,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    0.0,
+                    0.25,
+                    -0.5,
+                    1.5,
+                ][(rng.next_u64() % 8) as usize]
             } else {
                 lo as f64 + (rng.uniform() * span).floor()
             }
@@ -98,9 +113,18 @@ pub fn assert_same(want: &Tensor, got: &Tensor, what: &str) {
 pub fn max_abs_diff(want: &Tensor, got: &Tensor) -> f64 {
     let got = cpu(got);
     assert_eq!(want.shape(), got.shape());
-    let (x, y) = (want.to_vec_as::<f64>().unwrap(), got.to_vec_as::<f64>().unwrap());
+    let (x, y) = (
+        want.to_vec_as::<f64>().unwrap(),
+        got.to_vec_as::<f64>().unwrap(),
+    );
     x.iter()
         .zip(&y)
-        .map(|(a, b)| if a.is_nan() && b.is_nan() { 0.0 } else { (a - b).abs() })
+        .map(|(a, b)| {
+            if a.is_nan() && b.is_nan() {
+                0.0
+            } else {
+                (a - b).abs()
+            }
+        })
         .fold(0.0, |m, d| if d.is_nan() || d > m { d } else { m })
 }
