@@ -125,3 +125,11 @@ template <class T> __device__ __forceinline__ T add(T a, T b) {
     else if constexpr (Traits<T>::is_int) return (T)((u64)a + (u64)b);
     else return a + b;
 }
+
+// a * b in the element type: integers wrap (computed unsigned), f16 rounds through f32 like the
+// `half` crate.
+template <class T> __device__ __forceinline__ T mul(T a, T b) {
+    if constexpr (Traits<T>::is_half) return f2h(h2f(a) * h2f(b));
+    else if constexpr (Traits<T>::is_int) return (T)((u64)a * (u64)b);
+    else return a * b;
+}

@@ -8,9 +8,17 @@
         SPK_LOOP(i, n) y[i] = lt<S>(thr, x[i]) ? one<D>() : zero<D>(); \
     }
 
+// The rate code's spike condition `level + threshold < x`, as the CPU computes it: types narrower
+// than 32 bits are promoted to int (no wrap), wider integers wrap, f16 rounds the sum to f16.
+template <class T> __device__ __forceinline__ bool rises_above(T level, T thr, T x) {
+    if constexpr (Traits<T>::is_int && sizeof(T) < 4) return (i32)level + (i32)thr < (i32)x;
+    else return lt<T>(add<T>(level, thr), x);
+}
+
 // Rate code: input [batch, steps, inner]; one thread per (batch, inner) neuron walks the steps:
 // a spike whenever the potential rises more than `threshold` above the level of the last spike;
-// y[t] is the spike count so far. spk_fire_rate_<in>_<out>.
+// y[t] is the spike count so far, counted in the output type like the CPU (so it wraps or, for
+// floats, stops where adding 1 no longer changes it). spk_fire_rate_<in>_<out>.
 #define SPK_FIRE_RATE(S, D) \
     extern "C" __global__ void spk_fire_rate_##S##_##D(const S* __restrict__ x, D* __restrict__ y, \
                                                       u64 batch, u64 steps, u64 inner, \
@@ -19,15 +27,15 @@
         SPK_LOOP(idx, batch * inner) { \
             const u64 b = idx / inner, j = idx % inner; \
             S level = zero<S>(); \
-            u64 count = 0; \
+            D count = zero<D>(); \
             for (u64 t = 0; t < steps; ++t) { \
                 const u64 k = (b * steps + t) * inner + j; \
                 const S v = x[k]; \
-                if (lt<S>(add<S>(level, thr), v)) { \
-                    ++count; \
+                if (rises_above<S>(level, thr, v)) { \
+                    count = add<D>(count, one<D>()); \
                     level = v; \
                 } \
-                y[k] = cast<D, u64>(count); \
+                y[k] = count; \
             } \
         } \
     }

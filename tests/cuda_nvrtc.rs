@@ -59,9 +59,16 @@ fn expected_kernels() -> Vec<(&'static str, String)> {
             v.push(("core.cu", format!("spk_convert_{s}_{d}")));
             v.push(("fire.cu", format!("spk_fire_rank_{s}_{d}")));
             v.push(("fire.cu", format!("spk_fire_rate_{s}_{d}")));
+            v.push(("gather.cu", format!("spk_gather_rank_{s}_{d}")));
+            v.push(("gather.cu", format!("spk_gather_rate_{s}_{d}")));
+            v.push(("gather.cu", format!("spk_scatter_{s}_{d}")));
         }
         v.push(("fire.cu", format!("spk_threshold_{s}")));
         v.push(("fire.cu", format!("spk_quantize_{s}")));
+        for k in ["pad", "max_pool", "rate_pool"] {
+            v.push(("pool.cu", format!("spk_{k}_{s}")));
+        }
+        v.push(("inhibit.cu", format!("spk_inhibit_{s}")));
     }
     v
 }

@@ -111,3 +111,52 @@ pub fn quantize(input: &Tensor, lower: Scalar, middle: Scalar, upper: Scalar) ->
         ],
     )
 }
+
+/// `gather` of CUDA `input` (`[batch, time, n]`, contiguous) into CUDA `output` (`[batch, n]`,
+/// any dtype) on one device: the first step above `threshold` (rank) or the last step's value
+/// (rate). Shapes are checked by the op layer.
+pub(crate) fn gather_into(
+    input: &Tensor,
+    output: &Tensor,
+    threshold: Scalar,
+    code: Code,
+    (batch, time, n): (usize, usize, usize),
+) -> Result<()> {
+    let dev = super::one_device("gather", &[input, output])?;
+    let (_, x) = input.cuda_ptr()?;
+    let (_, y) = output.cuda_ptr()?;
+    let (si, so) = (input.dtype().name(), output.dtype().name());
+    let dims = [batch as u64, time as u64, n as u64];
+    match code {
+        Code::Rank => {
+            let name = format!("spk_gather_rank_{si}_{so}");
+            let thr = scalar_word(threshold, input.dtype());
+            let words = [x, y, dims[0], dims[1], dims[2], thr];
+            launch(&dev, "gather.cu", &name, batch * n, &words)
+        }
+        Code::Rate => {
+            let name = format!("spk_gather_rate_{si}_{so}");
+            let words = [x, y, dims[0], dims[1], dims[2]];
+            launch(&dev, "gather.cu", &name, batch * n, &words)
+        }
+    }
+}
+
+/// `scatter` of CUDA first-spike times `input` (`[batch, n]`) into CUDA spike trains `output`
+/// (`[batch, time, n]`, any dtype) on one device. Shapes are checked by the op layer.
+pub(crate) fn scatter_into(
+    input: &Tensor,
+    output: &Tensor,
+    (batch, time, n): (usize, usize, usize),
+) -> Result<()> {
+    let dev = super::one_device("scatter", &[input, output])?;
+    let (_, x) = input.cuda_ptr()?;
+    let (_, y) = output.cuda_ptr()?;
+    let name = format!(
+        "spk_scatter_{}_{}",
+        input.dtype().name(),
+        output.dtype().name()
+    );
+    let words = [x, y, batch as u64, time as u64, n as u64];
+    launch(&dev, "gather.cu", &name, batch * time * n, &words)
+}

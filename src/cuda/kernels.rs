@@ -21,6 +21,9 @@ pub const PRELUDE: &str = include_str!("../../kernels/common.cuh");
 pub const SOURCES: &[(&str, &str)] = &[
     ("core.cu", include_str!("../../kernels/core.cu")),
     ("fire.cu", include_str!("../../kernels/fire.cu")),
+    ("gather.cu", include_str!("../../kernels/gather.cu")),
+    ("pool.cu", include_str!("../../kernels/pool.cu")),
+    ("inhibit.cu", include_str!("../../kernels/inhibit.cu")),
 ];
 
 /// The full text NVRTC compiles for `name`: the prelude, then the file (line numbers in messages

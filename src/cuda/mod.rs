@@ -14,15 +14,18 @@ mod alloc;
 pub(crate) mod copy;
 mod driver;
 pub mod fire;
+pub(crate) mod inhibit;
 pub mod kernels;
 mod memory;
 pub mod nvrtc;
+pub(crate) mod pool;
 
 pub use alloc::CacheStats;
 pub(crate) use driver::DeviceState;
 pub(crate) use memory::CudaBuffer;
 
-use crate::{Error, Result};
+use crate::{Error, Result, Tensor};
+use std::sync::Arc;
 
 /// Why CUDA cannot be used, appended to device errors (empty when a device is present).
 pub(crate) fn unavailable_reason() -> String {
@@ -47,6 +50,26 @@ pub(crate) fn unavailable<T>(what: &str) -> Result<T> {
             "{what} has no CUDA implementation yet; move the inputs to the CPU first"
         )))
     }
+}
+
+/// The device state shared by `tensors`, all of which must be CUDA tensors on one device: the
+/// op layer only checks that the device kinds agree, kernels need the same GPU (no implicit
+/// copies between GPUs).
+pub(crate) fn one_device(op: &str, tensors: &[&Tensor]) -> Result<Arc<DeviceState>> {
+    let first = tensors
+        .first()
+        .ok_or_else(|| Error::Argument(format!("{op}: expected at least one tensor")))?;
+    let (dev, _) = first.cuda_ptr()?;
+    for t in &tensors[1..] {
+        if t.device() != first.device() {
+            return Err(Error::Device(format!(
+                "{op}: expected all tensors on {}, got one on {}",
+                first.device(),
+                t.device()
+            )));
+        }
+    }
+    Ok(dev)
 }
 
 /// True when a usable CUDA device and driver are present.

@@ -5,9 +5,16 @@
 //! the original does (spec §1.4: `threshold = 0.5` on a u8 tensor is 0, `-1.0` is 255). A NaN
 //! threshold (or `middle`) is rejected: in the original it silently makes every comparison false.
 
-use super::{require_cpu, Code};
+use super::{common_device, Code};
 use crate::cpu::fire as kernel;
-use crate::{shape, with_dtype, DType, Error, Result, Scalar, Tensor};
+use crate::cuda::fire as gpu;
+use crate::{shape, with_dtype, DType, Device, Error, Result, Scalar, Tensor};
+
+/// Whether the op runs on a GPU (the device kinds of all tensors were checked to agree; the CUDA
+/// functions check that they are one device).
+fn is_cuda(input: &Tensor) -> bool {
+    matches!(input.device(), Device::Cuda(_))
+}
 
 /// Rejects a NaN comparison operand (it would make every comparison false).
 fn comparand(value: Scalar, what: &str) -> Result<Scalar> {
@@ -62,7 +69,7 @@ pub fn fire(
     dtype: DType,
     code: Code,
 ) -> Result<Tensor> {
-    require_cpu("fire", &[input])?;
+    common_device(&[input])?;
     let output = Tensor::zeros_on(input.device(), dtype, input.shape())?;
     fire_into(input, &output, threshold, code)?;
     Ok(output)
@@ -75,7 +82,7 @@ pub fn fire_into(
     threshold: impl Into<Scalar>,
     code: Code,
 ) -> Result<()> {
-    require_cpu("fire", &[input, output])?;
+    common_device(&[input, output])?;
     let threshold = comparand(threshold.into(), "fire threshold")?;
     distinct("fire", input, output)?;
     expect_shape("fire", output, input.shape())?;
@@ -83,6 +90,9 @@ pub fn fire_into(
         Code::Rank => None,
         Code::Rate => Some(btn("rate fire", input)?.1),
     };
+    if is_cuda(input) {
+        return gpu::fire_into(input, output, threshold, code);
+    }
     with_dtype!(input.dtype(), T => {
         let thr: T = threshold.to::<T>();
         let x = input.read::<T>()?;
@@ -104,7 +114,7 @@ pub fn threshold(
     threshold: impl Into<Scalar>,
     value: impl Into<Scalar>,
 ) -> Result<Tensor> {
-    require_cpu("threshold", &[input])?;
+    common_device(&[input])?;
     let threshold = comparand(threshold.into(), "threshold")?;
     let output = input.copy()?;
     threshold_in_place(&output, threshold, value.into())?;
@@ -121,8 +131,11 @@ pub fn threshold_inplace(
 }
 
 fn threshold_in_place(input: &Tensor, threshold: Scalar, value: Scalar) -> Result<()> {
-    require_cpu("threshold", &[input])?;
+    common_device(&[input])?;
     let threshold = comparand(threshold, "threshold")?;
+    if is_cuda(input) {
+        return gpu::threshold(input, threshold, value);
+    }
     with_dtype!(input.dtype(), T => {
         let mut x = input.write::<T>()?;
         kernel::threshold::<T>(&mut x, threshold.to::<T>(), value.to::<T>());
@@ -138,7 +151,7 @@ pub fn quantize(
     middle: impl Into<Scalar>,
     upper: impl Into<Scalar>,
 ) -> Result<Tensor> {
-    require_cpu("quantize", &[input])?;
+    common_device(&[input])?;
     let middle = comparand(middle.into(), "quantize middle")?;
     let output = input.copy()?;
     quantize_in_place(&output, lower.into(), middle, upper.into())?;
@@ -156,8 +169,11 @@ pub fn quantize_inplace(
 }
 
 fn quantize_in_place(input: &Tensor, lower: Scalar, middle: Scalar, upper: Scalar) -> Result<()> {
-    require_cpu("quantize", &[input])?;
+    common_device(&[input])?;
     let middle = comparand(middle, "quantize middle")?;
+    if is_cuda(input) {
+        return gpu::quantize(input, lower, middle, upper);
+    }
     with_dtype!(input.dtype(), T => {
         let mut x = input.write::<T>()?;
         kernel::quantize::<T>(&mut x, lower.to::<T>(), middle.to::<T>(), upper.to::<T>());
@@ -181,7 +197,7 @@ pub fn gather(
     dtype: DType,
     code: Code,
 ) -> Result<Tensor> {
-    require_cpu("gather", &[input])?;
+    common_device(&[input])?;
     let (s, _) = btn("gather", input)?;
     let output = Tensor::zeros_on(input.device(), dtype, &shape::gather(&s)?)?;
     gather_into(input, &output, threshold, code)?;
@@ -196,11 +212,14 @@ pub fn gather_into(
     threshold: impl Into<Scalar>,
     code: Code,
 ) -> Result<()> {
-    require_cpu("gather", &[input, output])?;
+    common_device(&[input, output])?;
     let threshold = comparand(threshold.into(), "gather threshold")?;
     distinct("gather", input, output)?;
     let (s, dims) = btn("gather", input)?;
     expect_shape("gather", output, &shape::gather(&s)?)?;
+    if is_cuda(input) {
+        return gpu::gather_into(input, output, threshold, code, dims);
+    }
     with_dtype!(input.dtype(), T => {
         let thr: T = threshold.to::<T>();
         let x = input.read::<T>()?;
@@ -222,7 +241,7 @@ pub fn gather_into(
 /// once, NaN never); signed integers of up to 32 bits never fire when negative (they are compared
 /// as unsigned), while negative i64 values fire at once. `time` must be in `1..=u32::MAX`.
 pub fn scatter(input: &Tensor, time: usize, dtype: DType) -> Result<Tensor> {
-    require_cpu("scatter", &[input])?;
+    common_device(&[input])?;
     let s = shape::at_least(input.shape(), 2, "scatter input [B, ...]")?;
     check_time(time)?;
     let output = Tensor::zeros_on(input.device(), dtype, &shape::code(&s, time)?)?;
@@ -242,7 +261,7 @@ fn check_time(time: usize) -> Result<()> {
 
 /// [`scatter`] writing into `output` of shape `[B, time, …]`; `time` is `output`'s dimension 1.
 pub fn scatter_into(input: &Tensor, output: &Tensor) -> Result<()> {
-    require_cpu("scatter", &[input, output])?;
+    common_device(&[input, output])?;
     distinct("scatter", input, output)?;
     let s = shape::at_least(input.shape(), 2, "scatter input [B, ...]")?;
     let time = output.dim(1).map_err(|_| {
@@ -255,6 +274,9 @@ pub fn scatter_into(input: &Tensor, output: &Tensor) -> Result<()> {
     check_time(time)?;
     expect_shape("scatter", output, &shape::code(&s, time)?)?;
     let n = s[1..].iter().product();
+    if is_cuda(input) {
+        return gpu::scatter_into(input, output, (s[0], time, n));
+    }
     with_dtype!(input.dtype(), T => {
         let x = input.read::<T>()?;
         with_dtype!(output.dtype(), O => {

@@ -1,8 +1,8 @@
 //! Lateral inhibition across channels: `inhibit` and `inhibit_inplace` (spec §4.6).
 
-use super::require_cpu;
+use super::common_device;
 use crate::cpu::inhibit as kernel;
-use crate::{shape, with_dtype, Result, Scalar, Tensor};
+use crate::{shape, with_dtype, Device, Result, Scalar, Tensor};
 
 /// Per-position winner-take-all across channels, on a copy of `input`.
 ///
@@ -17,7 +17,7 @@ use crate::{shape, with_dtype, Result, Scalar, Tensor};
 /// lowest channel on ties. `threshold` is converted to the input's dtype (spec §1.4).
 pub fn inhibit(input: &Tensor, threshold: impl Into<Scalar>) -> Result<Tensor> {
     shape::to_rank(input.shape(), 5, "an inhibit input")?;
-    require_cpu("inhibit", &[input])?;
+    common_device(&[input])?;
     let output = input.copy()?;
     inhibit_inplace(&output, threshold)?;
     Ok(output)
@@ -27,7 +27,7 @@ pub fn inhibit(input: &Tensor, threshold: impl Into<Scalar>) -> Result<Tensor> {
 /// every view sharing it).
 pub fn inhibit_inplace(input: &Tensor, threshold: impl Into<Scalar>) -> Result<()> {
     let s = shape::to_rank(input.shape(), 5, "an inhibit input")?;
-    require_cpu("inhibit", &[input])?;
+    common_device(&[input])?;
     let threshold = threshold.into();
     let g = kernel::Geom {
         batch: s[0],
@@ -35,6 +35,9 @@ pub fn inhibit_inplace(input: &Tensor, threshold: impl Into<Scalar>) -> Result<(
         channels: s[2],
         plane: s[3] * s[4],
     };
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::inhibit::inhibit(input, &g, threshold);
+    }
     with_dtype!(input.dtype(), T => {
         let mut data = input.write::<T>()?;
         kernel::inhibit::<T>(&mut data, &g, threshold.to::<T>());

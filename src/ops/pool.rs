@@ -4,9 +4,9 @@
 //! Inputs are normalised to `[B, T, C, H, W]` (a 4-D input gets `B = 1`) and outputs keep that rank
 //! 5, like the original. Every dtype is accepted.
 
-use super::require_cpu;
+use super::common_device;
 use crate::cpu::pool as kernel;
-use crate::{shape, with_dtype, Error, Expand2, Expand4, Result, Scalar, Tensor};
+use crate::{shape, with_dtype, Device, Error, Expand2, Expand4, Result, Scalar, Tensor};
 
 /// Pads the two spatial dimensions of `input` with the constant `value`.
 ///
@@ -17,7 +17,7 @@ pub fn pad(input: &Tensor, pad: impl Into<Expand4>, value: impl Into<Scalar>) ->
     let pad = pad.into();
     let in5 = shape::to_rank(input.shape(), 5, "a pad input")?;
     let out_shape = shape::pad(&in5, pad)?;
-    require_cpu("pad", &[input])?;
+    common_device(&[input])?;
     let output = Tensor::zeros_on(input.device(), input.dtype(), &out_shape)?;
     run_pad(input, &in5, &output, pad, value.into())?;
     Ok(output)
@@ -47,6 +47,9 @@ fn run_pad(
 ) -> Result<()> {
     let planes = in5[0] * in5[1] * in5[2];
     let (h, w) = (in5[3], in5[4]);
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::pool::pad(input, output, planes, (h, w), pad, value);
+    }
     with_dtype!(input.dtype(), T => {
         let src = input.read::<T>()?;
         let mut dst = output.write::<T>()?;
@@ -70,7 +73,8 @@ fn run_pad(
 /// row-major order on ties): the neuron that fires most is the one passed on.
 ///
 /// Errors: wrong rank, kernel or stride extents of 0, a kernel larger than the padded input,
-/// `rates` of another dtype or shape, padding together with `rates`, tensors off the CPU.
+/// `rates` of another dtype or shape, padding together with `rates`, tensors on different devices. CUDA tensors run on their GPU
+/// (bit-identical to the CPU).
 pub fn pool(
     input: &Tensor,
     kernel: impl Into<Expand2>,
@@ -129,9 +133,11 @@ impl PoolArgs {
         let stride = stride.unwrap_or(kernel).check_min(1, "pool stride")?;
         let out_shape = shape::pool(&in5, kernel, stride, pad)?;
         match rates {
-            None => require_cpu("pool", &[input])?,
+            None => {
+                common_device(&[input])?;
+            }
             Some(r) => {
-                require_cpu("pool", &[input, r])?;
+                common_device(&[input, r])?;
                 if r.dtype() != input.dtype() {
                     return Err(Error::DType(format!(
                         "expected pool rates of the input's dtype {}, got {}",
@@ -175,6 +181,9 @@ impl PoolArgs {
             stride: self.stride,
             pad: self.pad,
         };
+        if let Device::Cuda(_) = input.device() {
+            return crate::cuda::pool::pool(input, output, rates, &g);
+        }
         with_dtype!(input.dtype(), T => {
             let src = input.read::<T>()?;
             match rates {
@@ -196,7 +205,7 @@ impl PoolArgs {
 /// Checks a caller-provided output: the input's dtype, device-compatible, the expected shape (a
 /// leading 1 may be omitted) and no memory shared with the input (it would be read while written).
 fn check_output(op: &str, input: &Tensor, output: &Tensor, want: &[usize]) -> Result<()> {
-    require_cpu(op, &[input, output])?;
+    common_device(&[input, output])?;
     if output.dtype() != input.dtype() {
         return Err(Error::DType(format!(
             "expected a {op} output of the input's dtype {}, got {}",
