@@ -11,7 +11,7 @@ use crate::{with_dtype, DType, Element, Expand4, Result, Scalar, Tensor};
 /// The argument word of the dtype's most negative finite value, the start of every max scan
 /// (taken from the host so the GPU uses exactly the CPU's sentinel, f16 included).
 fn lowest_word(dtype: DType) -> u64 {
-    with_dtype!(dtype, T => scalar_bits::<T>(T::min_value()))
+    with_dtype!(dtype, T => scalar_bits::<T>(<T as Element>::min_value()))
 }
 
 /// Constant padding of `planes` planes of `h x w` from `input` into `output` (both contiguous,
