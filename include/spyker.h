@@ -31,11 +31,14 @@
 // struct) keep it. The shared library's SONAME is `libspyker.so.<SPK_ABI_VERSION>`.
 #define SPK_ABI_VERSION 1
 
-// Version of the layer file layout written by this library.
-#define LAYER_FORMAT_VERSION 1
+// The largest `time` accepted by `spk_encode` (the original stores spike times in 16 bits).
+#define SPK_MAX_CODE_TIME 65535
 
-// The largest `time` accepted: the original stores spike times in 16-bit integers.
-#define MAX_CODE_TIME 65535
+// The largest number of time steps of the spike-time fast path (one byte per neuron).
+#define SPK_MAX_TIME 255
+
+// Version of the layer file layout written by `spk_conv_save`, `spk_fc_save` and `spk_layers_save`.
+#define SPK_LAYER_FORMAT_VERSION 1
 
 // The result of every fallible `spk_*` function. 0 is success; new codes may be added.
 enum spk_status

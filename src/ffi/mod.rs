@@ -66,6 +66,18 @@ pub(crate) use ptr::*;
 /// struct) keep it. The shared library's SONAME is `libspyker.so.<SPK_ABI_VERSION>`.
 pub const SPK_ABI_VERSION: u32 = 1;
 
+/// The largest `time` accepted by `spk_encode` (the original stores spike times in 16 bits).
+pub const SPK_MAX_CODE_TIME: i64 = 65535;
+/// The largest number of time steps of the spike-time fast path (one byte per neuron).
+pub const SPK_MAX_TIME: usize = 255;
+/// Version of the layer file layout written by `spk_conv_save`, `spk_fc_save` and `spk_layers_save`.
+pub const SPK_LAYER_FORMAT_VERSION: i64 = 1;
+const _: () = assert!(
+    SPK_MAX_CODE_TIME == crate::MAX_CODE_TIME
+        && SPK_MAX_TIME == crate::MAX_TIME
+        && SPK_LAYER_FORMAT_VERSION == crate::io::model::LAYER_FORMAT_VERSION
+);
+
 /// Element types (values of the `dtype` arguments, same numbering as the original's `Type`).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

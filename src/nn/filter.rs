@@ -163,11 +163,7 @@ fn run(
                     o.dtype()
                 )));
             }
-            if o.same_storage(input) || o.same_storage(kernel) {
-                return Err(Error::Argument(format!(
-                    "the {what} output must not share memory with the input or the kernel"
-                )));
-            }
+            crate::ops::ensure_distinct(what, o, &[("input", input), ("kernel", kernel)])?;
             o.clone()
         }
         None => Tensor::zeros(kernel.dtype(), &out_shape)?,

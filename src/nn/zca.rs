@@ -178,11 +178,7 @@ impl ZCA {
                 output.dtype()
             )));
         }
-        if output.same_storage(input) {
-            return Err(Error::Argument(
-                "the ZCA split output must not share memory with the input".into(),
-            ));
-        }
+        crate::ops::ensure_distinct("ZCA split", output, &[("input", input)])?;
         let d: usize = s[1..].iter().product();
         crate::with_dtype!(input.dtype(), T => {
             let x = input.read::<T>()?;

@@ -123,12 +123,7 @@ pub fn labelize_into(input: &Tensor, output: &Tensor, threshold: impl Into<Scala
             output.shape()
         );
     }
-    if input.same_storage(output) {
-        bail!(
-            Argument,
-            "labelize: the output must not share memory with the input"
-        );
-    }
+    super::ensure_distinct("labelize", output, &[("input", input)])?;
     let threshold = threshold.into();
     crate::with_dtype!(input.dtype(), T => {
         let thr = threshold.to::<T>();
@@ -197,17 +192,13 @@ pub(crate) fn fc_backward(
         }
         None => Tensor::zeros_on(input.device(), dt, &[b, i])?,
     };
-    if next.same_storage(kernel) {
-        bail!(Argument, "{OP}: next must not share memory with the kernel");
-    }
-    for t in [input, output, grad] {
-        if t.same_storage(&next) || t.same_storage(kernel) {
-            bail!(
-                Argument,
-                "{OP}: next and the kernel must not share memory with input, output or grad"
-            );
-        }
-    }
+    let inputs = [("input", input), ("output", output), ("grad", grad)];
+    super::ensure_distinct(
+        OP,
+        &next,
+        &[inputs.as_slice(), &[("kernel", kernel)]].concat(),
+    )?;
+    super::ensure_distinct(OP, kernel, &inputs)?;
     crate::with_dtype!(dt, T => {
         let (inp, out, g) = (input.read::<T>()?, output.read::<T>()?, grad.read::<T>()?);
         let mut k = kernel.write::<f32>()?;

@@ -46,11 +46,7 @@ pub fn canny_into(input: &Tensor, output: &Tensor, low: f64, high: f64) -> Resul
             output.dtype()
         )));
     }
-    if output.same_storage(input) {
-        return Err(Error::Argument(
-            "the canny output must not share memory with the input".into(),
-        ));
-    }
+    super::ensure_distinct("canny", output, &[("input", input)])?;
     let x = input.to_dtype(DType::F32)?;
     let xs = x.read::<f32>()?;
     if xs.iter().any(|v| !v.is_finite()) {

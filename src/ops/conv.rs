@@ -1,6 +1,6 @@
 //! The `conv` operation family (public API): 2-D cross-correlation of every time step (spec §6.1).
 
-use super::require_cpu;
+use super::{check_output, ensure_distinct, require_cpu};
 use crate::cpu::conv::Geometry;
 use crate::{shape, DType, Error, Expand2, Expand4, Result, Tensor};
 
@@ -96,29 +96,7 @@ pub fn conv_into(
 ) -> Result<()> {
     let (_, outs, geom) = prepare(input, kernel, stride.into(), pad.into())?;
     require_cpu("conv", &[input, output])?;
-    check_output(output, &outs, kernel.dtype(), "conv")?;
-    if output.same_storage(input) || output.same_storage(kernel) {
-        return Err(Error::Argument(
-            "expected a conv output that does not share memory with the input or the kernel".into(),
-        ));
-    }
+    check_output("conv", output, &outs, Some(kernel.dtype()), true)?;
+    ensure_distinct("conv", output, &[("input", input), ("kernel", kernel)])?;
     run(input, kernel, output, &geom)
-}
-
-/// Errors unless `output` has the expected (rank-normalised) shape and dtype.
-pub(crate) fn check_output(output: &Tensor, want: &[usize], dtype: DType, op: &str) -> Result<()> {
-    let got = shape::to_rank(output.shape(), want.len(), &format!("a {op} output"))?;
-    if got != want {
-        return Err(Error::Shape(format!(
-            "expected a {op} output of shape {want:?}, got {:?}",
-            output.shape()
-        )));
-    }
-    if output.dtype() != dtype {
-        return Err(Error::DType(format!(
-            "expected a {op} output of the kernel dtype {dtype}, got {}",
-            output.dtype()
-        )));
-    }
-    Ok(())
 }

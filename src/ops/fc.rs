@@ -1,7 +1,7 @@
 //! The `fc` operation family (public API): fully connected integration per time step (spec §6.2).
 
-use super::conv::check_output;
 use super::require_cpu;
+use super::{check_output, ensure_distinct};
 use crate::{shape, Error, Result, Tensor};
 
 fn prepare(input: &Tensor, kernel: &Tensor) -> Result<Vec<usize>> {
@@ -53,11 +53,7 @@ pub fn fc(input: &Tensor, kernel: &Tensor, sign: bool) -> Result<Tensor> {
 pub fn fc_into(input: &Tensor, kernel: &Tensor, output: &Tensor, sign: bool) -> Result<()> {
     let outs = prepare(input, kernel)?;
     require_cpu("fc", &[input, output])?;
-    check_output(output, &outs, kernel.dtype(), "fc")?;
-    if output.same_storage(input) || output.same_storage(kernel) {
-        return Err(Error::Argument(
-            "expected an fc output that does not share memory with the input or the kernel".into(),
-        ));
-    }
+    check_output("fc", output, &outs, Some(kernel.dtype()), true)?;
+    ensure_distinct("fc", output, &[("input", input), ("kernel", kernel)])?;
     run(input, kernel, output, sign)
 }

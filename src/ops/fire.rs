@@ -5,7 +5,7 @@
 //! the original does (spec §1.4: `threshold = 0.5` on a u8 tensor is 0, `-1.0` is 255). A NaN
 //! threshold (or `middle`) is rejected: in the original it silently makes every comparison false.
 
-use super::{common_device, Code};
+use super::{check_output, check_time, common_device, ensure_distinct, Code};
 use crate::cpu::fire as kernel;
 use crate::cuda::fire as gpu;
 use crate::{shape, with_dtype, DType, Device, Error, Result, Scalar, Tensor};
@@ -24,26 +24,6 @@ fn comparand(value: Scalar, what: &str) -> Result<Scalar> {
         )));
     }
     Ok(value)
-}
-
-/// Errors when `output` shares memory with `input`: the kernels read one while writing the other.
-fn distinct(op: &str, input: &Tensor, output: &Tensor) -> Result<()> {
-    if input.same_storage(output) {
-        return Err(Error::Argument(format!(
-            "{op}: expected an output that does not share memory with the input"
-        )));
-    }
-    Ok(())
-}
-
-fn expect_shape(op: &str, output: &Tensor, want: &[usize]) -> Result<()> {
-    if output.shape() != want {
-        return Err(Error::Shape(format!(
-            "{op}: expected an output of shape {want:?}, got {:?}",
-            output.shape()
-        )));
-    }
-    Ok(())
 }
 
 /// `[B, T, rest…]` viewed as `(B, T, N)` after `least3` normalisation (a 2-D input is one sample).
@@ -84,8 +64,8 @@ pub fn fire_into(
 ) -> Result<()> {
     common_device(&[input, output])?;
     let threshold = comparand(threshold.into(), "fire threshold")?;
-    distinct("fire", input, output)?;
-    expect_shape("fire", output, input.shape())?;
+    ensure_distinct("fire", output, &[("input", input)])?;
+    check_output("fire", output, input.shape(), None, false)?;
     let dims = match code {
         Code::Rank => None,
         Code::Rate => Some(btn("rate fire", input)?.1),
@@ -114,10 +94,9 @@ pub fn threshold(
     threshold: impl Into<Scalar>,
     value: impl Into<Scalar>,
 ) -> Result<Tensor> {
-    common_device(&[input])?;
-    let threshold = comparand(threshold.into(), "threshold")?;
+    let threshold = threshold_args(input, threshold.into())?;
     let output = input.copy()?;
-    threshold_in_place(&output, threshold, value.into())?;
+    threshold_run(&output, threshold, value.into())?;
     Ok(output)
 }
 
@@ -127,12 +106,17 @@ pub fn threshold_inplace(
     threshold: impl Into<Scalar>,
     value: impl Into<Scalar>,
 ) -> Result<()> {
-    threshold_in_place(input, threshold.into(), value.into())
+    let threshold = threshold_args(input, threshold.into())?;
+    threshold_run(input, threshold, value.into())
 }
 
-fn threshold_in_place(input: &Tensor, threshold: Scalar, value: Scalar) -> Result<()> {
+/// Validates before any copy is made.
+fn threshold_args(input: &Tensor, threshold: Scalar) -> Result<Scalar> {
     common_device(&[input])?;
-    let threshold = comparand(threshold, "threshold")?;
+    comparand(threshold, "threshold")
+}
+
+fn threshold_run(input: &Tensor, threshold: Scalar, value: Scalar) -> Result<()> {
     if is_cuda(input) {
         return gpu::threshold(input, threshold, value);
     }
@@ -151,10 +135,9 @@ pub fn quantize(
     middle: impl Into<Scalar>,
     upper: impl Into<Scalar>,
 ) -> Result<Tensor> {
-    common_device(&[input])?;
-    let middle = comparand(middle.into(), "quantize middle")?;
+    let middle = quantize_args(input, middle.into())?;
     let output = input.copy()?;
-    quantize_in_place(&output, lower.into(), middle, upper.into())?;
+    quantize_run(&output, lower.into(), middle, upper.into())?;
     Ok(output)
 }
 
@@ -165,12 +148,17 @@ pub fn quantize_inplace(
     middle: impl Into<Scalar>,
     upper: impl Into<Scalar>,
 ) -> Result<()> {
-    quantize_in_place(input, lower.into(), middle.into(), upper.into())
+    let middle = quantize_args(input, middle.into())?;
+    quantize_run(input, lower.into(), middle, upper.into())
 }
 
-fn quantize_in_place(input: &Tensor, lower: Scalar, middle: Scalar, upper: Scalar) -> Result<()> {
+/// Validates before any copy is made.
+fn quantize_args(input: &Tensor, middle: Scalar) -> Result<Scalar> {
     common_device(&[input])?;
-    let middle = comparand(middle, "quantize middle")?;
+    comparand(middle, "quantize middle")
+}
+
+fn quantize_run(input: &Tensor, lower: Scalar, middle: Scalar, upper: Scalar) -> Result<()> {
     if is_cuda(input) {
         return gpu::quantize(input, lower, middle, upper);
     }
@@ -214,9 +202,9 @@ pub fn gather_into(
 ) -> Result<()> {
     common_device(&[input, output])?;
     let threshold = comparand(threshold.into(), "gather threshold")?;
-    distinct("gather", input, output)?;
+    ensure_distinct("gather", output, &[("input", input)])?;
     let (s, dims) = btn("gather", input)?;
-    expect_shape("gather", output, &shape::gather(&s)?)?;
+    check_output("gather", output, &shape::gather(&s)?, None, false)?;
     if is_cuda(input) {
         return gpu::gather_into(input, output, threshold, code, dims);
     }
@@ -243,26 +231,16 @@ pub fn gather_into(
 pub fn scatter(input: &Tensor, time: usize, dtype: DType) -> Result<Tensor> {
     common_device(&[input])?;
     let s = shape::at_least(input.shape(), 2, "scatter input [B, ...]")?;
-    check_time(time)?;
+    check_time("scatter", time, u32::MAX as usize)?;
     let output = Tensor::zeros_on(input.device(), dtype, &shape::code(&s, time)?)?;
     scatter_into(input, &output)?;
     Ok(output)
 }
 
-fn check_time(time: usize) -> Result<()> {
-    if time == 0 || time > u32::MAX as usize {
-        return Err(Error::Argument(format!(
-            "expected scatter time in 1..={}, got {time}",
-            u32::MAX
-        )));
-    }
-    Ok(())
-}
-
 /// [`scatter`] writing into `output` of shape `[B, time, …]`; `time` is `output`'s dimension 1.
 pub fn scatter_into(input: &Tensor, output: &Tensor) -> Result<()> {
     common_device(&[input, output])?;
-    distinct("scatter", input, output)?;
+    ensure_distinct("scatter", output, &[("input", input)])?;
     let s = shape::at_least(input.shape(), 2, "scatter input [B, ...]")?;
     let time = output.dim(1).map_err(|_| {
         Error::Shape(format!(
@@ -271,8 +249,8 @@ pub fn scatter_into(input: &Tensor, output: &Tensor) -> Result<()> {
             output.shape()
         ))
     })?;
-    check_time(time)?;
-    expect_shape("scatter", output, &shape::code(&s, time)?)?;
+    check_time("scatter", time, u32::MAX as usize)?;
+    check_output("scatter", output, &shape::code(&s, time)?, None, false)?;
     let n = s[1..].iter().product();
     if is_cuda(input) {
         return gpu::scatter_into(input, output, (s[0], time, n));

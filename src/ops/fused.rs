@@ -5,7 +5,7 @@
 //! (`fire(conv(x))`, `gather(pool(scatter(x)))`); see `cpu::fused` for how exactness is kept
 //! although the dense convolution's f32 summation order is not ours.
 
-use super::require_cpu;
+use super::{check_time, require_cpu};
 use crate::cpu::conv::Geometry;
 use crate::cpu::fused as kern;
 use crate::{shape, Conv, DType, Element, Error, Expand2, Expand4, Result, Scalar, Tensor};
@@ -13,20 +13,11 @@ use crate::{shape, Conv, DType, Element, Error, Expand2, Expand4, Result, Scalar
 /// Largest number of time steps the spike-time representation (one byte, `T` = never) holds.
 pub const MAX_TIME: usize = 255;
 
-fn check_time(time: usize, op: &str) -> Result<()> {
-    if time == 0 || time > MAX_TIME {
-        return Err(Error::Argument(format!(
-            "expected {op} time steps in 1..={MAX_TIME}, got {time}"
-        )));
-    }
-    Ok(())
-}
-
 /// Checks a spike-time tensor (`u8`, every value `<= time`) and returns it as a `[B, rest...]`
 /// shape of rank `rank` (one leading 1 added when a rank short).
 fn check_times(times: &Tensor, time: usize, rank: usize, what: &str) -> Result<Vec<usize>> {
     require_cpu(what, &[times])?;
-    check_time(time, what)?;
+    check_time(what, time, MAX_TIME)?;
     if times.dtype() != DType::U8 {
         return Err(Error::DType(format!(
             "expected {what} spike times of dtype u8, got {}",
@@ -54,7 +45,7 @@ pub fn rank_times(spikes: &Tensor) -> Result<Option<Tensor>> {
     require_cpu("rank_times", &[spikes])?;
     let s = shape::at_least(spikes.shape(), 3, "rank_times input [B, T, ...]")?;
     let (b, time) = (s[0], s[1]);
-    check_time(time, "rank_times")?;
+    check_time("rank_times", time, MAX_TIME)?;
     let n: usize = s[2..].iter().product();
     let mut out_shape = vec![b];
     out_shape.extend_from_slice(&s[2..]);

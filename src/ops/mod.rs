@@ -31,7 +31,7 @@ pub use pool::*;
 pub use stdp::*;
 pub use wta::*;
 
-use crate::{Device, Error, Result, Tensor};
+use crate::{DType, Device, Error, Result, Tensor};
 
 /// How spikes are coded in time (spec §1.1): by first-spike latency or by spike counts.
 #[repr(C)]
@@ -81,5 +81,115 @@ pub(crate) fn require_cpu(op: &str, tensors: &[&Tensor]) -> Result<()> {
     match common_device(tensors)? {
         Device::Cpu => Ok(()),
         Device::Cuda(_) => crate::cuda::unavailable(op),
+    }
+}
+
+/// Errors when `output` shares memory with one of the named `inputs`: the kernels read those
+/// while writing the output, so an overlap would corrupt the result.
+pub(crate) fn ensure_distinct(op: &str, output: &Tensor, inputs: &[(&str, &Tensor)]) -> Result<()> {
+    match inputs.iter().find(|(_, t)| output.same_storage(t)) {
+        Some((name, _)) => Err(Error::Argument(format!(
+            "{op}: expected an output that does not share memory with the {name}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Errors unless a caller-provided `output` has the `want`ed shape and `dtype` (any when `None`). With
+/// `normalise`, a leading 1 of `want` may be omitted (the output is rank-normalised first).
+pub(crate) fn check_output(
+    op: &str,
+    output: &Tensor,
+    want: &[usize],
+    dtype: Option<DType>,
+    normalise: bool,
+) -> Result<()> {
+    let got = if normalise {
+        crate::shape::to_rank(output.shape(), want.len(), &format!("a {op} output"))?
+    } else {
+        output.shape().to_vec()
+    };
+    if got != want {
+        return Err(Error::Shape(format!(
+            "{op}: expected an output of shape {want:?}, got {:?}",
+            output.shape()
+        )));
+    }
+    match dtype {
+        Some(d) if output.dtype() != d => Err(Error::DType(format!(
+            "{op}: expected an output of dtype {d}, got {}",
+            output.dtype()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Errors unless `time` (a number of time steps) is in `1..=max`.
+pub(crate) fn check_time(op: &str, time: usize, max: usize) -> Result<()> {
+    if time == 0 || time > max {
+        return Err(Error::Argument(format!(
+            "{op}: expected time steps in 1..={max}, got {time}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Code, DType, Error, Tensor};
+
+    fn argument_error(r: crate::Result<()>, what: &str) {
+        match r {
+            Err(Error::Argument(m)) => assert!(m.contains(what), "message {m:?} lacks {what:?}"),
+            other => panic!("expected an argument error about {what}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn outputs_sharing_memory_with_an_input_are_refused() {
+        let x = Tensor::full(DType::F32, &[1, 2, 1, 4, 4], 1.0).unwrap();
+        argument_error(crate::fire_into(&x, &x, 0.5, Code::Rank), "the input");
+        argument_error(crate::pool_into(&x, &x, 1, None, 0, None), "the input");
+        // Kernel and output are disjoint views of one buffer: still the same memory.
+        let buf = Tensor::full(DType::F32, &[33], 1.0).unwrap();
+        let k = buf.slice(0, 1).unwrap().reshape_to(&[1, 1, 1, 1]).unwrap();
+        let out = buf.slice(1, 33).unwrap().reshape_to(&[1, 2, 1, 4, 4]).unwrap();
+        argument_error(crate::conv_into(&x, &k, &out, 1, 0), "the kernel");
+        // A view of the input is the same memory too.
+        let v = x.index(0).unwrap();
+        argument_error(crate::fire_into(&x, &v, 0.5, Code::Rank), "the input");
+    }
+
+    #[test]
+    fn outputs_of_the_wrong_shape_or_dtype_are_refused() {
+        let x = Tensor::full(DType::F32, &[1, 2, 1, 4, 4], 1.0).unwrap();
+        let k = Tensor::full(DType::F32, &[3, 1, 1, 1], 1.0).unwrap();
+        let wrong_dtype = Tensor::zeros(DType::F64, &[1, 2, 3, 4, 4]).unwrap();
+        assert!(matches!(
+            crate::conv_into(&x, &k, &wrong_dtype, 1, 0),
+            Err(Error::DType(m)) if m.contains("f32")
+        ));
+        let wrong_shape = Tensor::zeros(DType::F32, &[1, 2, 2, 4, 4]).unwrap();
+        assert!(matches!(
+            crate::conv_into(&x, &k, &wrong_shape, 1, 0),
+            Err(Error::Shape(m)) if m.contains("[1, 2, 3, 4, 4]")
+        ));
+        // A leading 1 may be left out of a conv output, never out of a fire output.
+        let rank4 = Tensor::zeros(DType::F32, &[2, 3, 4, 4]).unwrap();
+        crate::conv_into(&x, &k, &rank4, 1, 0).unwrap();
+        let fired = Tensor::zeros(DType::U8, &[2, 1, 4, 4]).unwrap();
+        assert!(matches!(
+            crate::fire_into(&x, &fired, 0.5, Code::Rank),
+            Err(Error::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn time_steps_are_checked_against_the_op_limit() {
+        assert!(super::check_time("t", 0, 10).is_err());
+        assert!(super::check_time("t", 11, 10).is_err());
+        super::check_time("t", 10, 10).unwrap();
+        let times = Tensor::zeros(DType::U8, &[1, 4]).unwrap();
+        assert!(crate::times_to_spikes(&times, 256).is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! Inputs are normalised to `[B, T, C, H, W]` (a 4-D input gets `B = 1`) and outputs keep that rank
 //! 5, like the original. Every dtype is accepted.
 
-use super::common_device;
+use super::{check_output, common_device, ensure_distinct};
 use crate::cpu::pool as kernel;
 use crate::{shape, with_dtype, Device, Error, Expand2, Expand4, Result, Scalar, Tensor};
 
@@ -34,7 +34,7 @@ pub fn pad_into(
     let pad = pad.into();
     let in5 = shape::to_rank(input.shape(), 5, "a pad input")?;
     let out_shape = shape::pad(&in5, pad)?;
-    check_output("pad", input, output, &out_shape)?;
+    check_pool_output("pad", input, output, &out_shape)?;
     run_pad(input, &in5, output, pad, value.into())
 }
 
@@ -100,13 +100,9 @@ pub fn pool_into(
     rates: Option<&Tensor>,
 ) -> Result<()> {
     let args = PoolArgs::new(input, kernel.into(), stride, pad.into(), rates)?;
-    check_output("pool", input, output, &args.out_shape)?;
+    check_pool_output("pool", input, output, &args.out_shape)?;
     if let Some(r) = rates {
-        if r.same_storage(output) {
-            return Err(Error::Argument(
-                "expected a pool output that does not share memory with the rates".into(),
-            ));
-        }
+        ensure_distinct("pool", output, &[("rates", r)])?;
     }
     args.run(input, output, rates)
 }
@@ -202,28 +198,10 @@ impl PoolArgs {
     }
 }
 
-/// Checks a caller-provided output: the input's dtype, device-compatible, the expected shape (a
+/// Checks a caller-provided output: device-compatible, the input's dtype, the expected shape (a
 /// leading 1 may be omitted) and no memory shared with the input (it would be read while written).
-fn check_output(op: &str, input: &Tensor, output: &Tensor, want: &[usize]) -> Result<()> {
+fn check_pool_output(op: &str, input: &Tensor, output: &Tensor, want: &[usize]) -> Result<()> {
     common_device(&[input, output])?;
-    if output.dtype() != input.dtype() {
-        return Err(Error::DType(format!(
-            "expected a {op} output of the input's dtype {}, got {}",
-            input.dtype(),
-            output.dtype()
-        )));
-    }
-    let got = shape::to_rank(output.shape(), 5, &format!("a {op} output"))?;
-    if got != want {
-        return Err(Error::Shape(format!(
-            "expected a {op} output of shape {want:?}, got {:?}",
-            output.shape()
-        )));
-    }
-    if output.same_storage(input) {
-        return Err(Error::Argument(format!(
-            "expected a {op} output that does not share memory with the input"
-        )));
-    }
-    Ok(())
+    check_output(op, output, want, Some(input.dtype()), true)?;
+    ensure_distinct(op, output, &[("input", input)])
 }
