@@ -26,7 +26,9 @@ unsafe impl Sync for HostBuffer {}
 
 impl HostBuffer {
     pub(crate) fn zeroed(bytes: usize) -> HostBuffer {
-        HostBuffer::Owned(vec![0u64; bytes.div_ceil(8)], bytes)
+        let mut v = vec![0u64; bytes.div_ceil(8)];
+        advise_huge_pages(v.as_mut_ptr() as *mut u8, v.len() * 8);
+        HostBuffer::Owned(v, bytes)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -60,6 +62,30 @@ impl HostBuffer {
         // SAFETY: as above, and `&mut self` gives exclusive access.
         unsafe { std::slice::from_raw_parts_mut(self.as_mut_ptr(), len) }
     }
+}
+
+/// Asks Linux for transparent huge pages on the 2 MiB-aligned interior of a large, fresh (still
+/// untouched) allocation. Spike trains and potentials are tens to hundreds of MiB written once per
+/// call: with 4 KiB pages the first-touch page faults cost more than the op itself (a 75 MiB `fire`
+/// output took ~40 ms of faults on 2 cores, ~5 ms with huge pages). Where THP is `madvise` (the
+/// usual default) nothing else enables them; where it is `never` the call is a harmless no-op.
+fn advise_huge_pages(ptr: *mut u8, len: usize) {
+    const HUGE: usize = 2 << 20;
+    if len < 2 * HUGE {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let start = (ptr as usize).next_multiple_of(HUGE);
+        let end = (ptr as usize + len) / HUGE * HUGE;
+        if end > start {
+            // SAFETY: [start, end) lies inside the allocation; madvise only changes paging
+            // advice for it and cannot invalidate memory. Failure (e.g. no THP) is ignored.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = ptr;
 }
 
 impl Drop for HostBuffer {
