@@ -89,28 +89,33 @@ pub(crate) struct Geometry {
     pub filters: usize,
 }
 
-/// Zero-padded, stride-1 cross-correlation of one f64 plane with one f64 kernel, summed in f64
-/// in a fixed (row-major) order.
-fn correlate(plane: &[f64], kernel: &[f64], g: &Geometry, out: &mut [f64]) {
-    let (top, left) = (g.pad.top as isize, g.pad.left as isize);
-    for oy in 0..g.oh {
-        for ox in 0..g.ow {
-            let mut acc = 0.0f64;
-            for ky in 0..g.k {
-                let y = oy as isize + ky as isize - top;
-                if y < 0 || y >= g.h as isize {
-                    continue;
-                }
-                let row = &plane[y as usize * g.w..(y as usize + 1) * g.w];
-                let krow = &kernel[ky * g.k..(ky + 1) * g.k];
-                for (kx, kv) in krow.iter().enumerate() {
-                    let x = ox as isize + kx as isize - left;
-                    if x >= 0 && x < g.w as isize {
-                        acc += row[x as usize] * kv;
-                    }
-                }
+/// `plane` (`h×w`) in f64, inside a zero border of the geometry's padding: `(h + top + bottom) ×
+/// (w + left + right)`, so that the correlation's inner loop has no bounds tests.
+fn pad_plane<T: Element>(plane: &[T], g: &Geometry) -> Vec<f64> {
+    let pw = g.w + g.pad.left + g.pad.right;
+    let mut p = vec![0.0f64; (g.h + g.pad.top + g.pad.bottom) * pw];
+    for (y, row) in plane.chunks_exact(g.w).enumerate() {
+        let dst = &mut p[(y + g.pad.top) * pw + g.pad.left..][..g.w];
+        dst.iter_mut().zip(row).for_each(|(d, v)| *d = v.to_f64());
+    }
+    p
+}
+
+/// Stride-1 cross-correlation of one zero-padded f64 plane (`pad_plane`) with one f64 kernel.
+///
+/// Every output sums its taps in row-major kernel order, as the original does; taps on the
+/// border add `±0.0`, which leaves every sum unchanged (a sum started at `+0.0` never becomes
+/// `-0.0`). The loops run along output rows so that the compiler vectorises them.
+fn correlate(padded: &[f64], kernel: &[f64], g: &Geometry, out: &mut [f64]) {
+    let pw = g.w + g.pad.left + g.pad.right;
+    for (oy, orow) in out.chunks_exact_mut(g.ow).take(g.oh).enumerate() {
+        orow.fill(0.0);
+        for (ky, krow) in kernel.chunks_exact(g.k).enumerate() {
+            let prow = &padded[(oy + ky) * pw..];
+            for (kx, &kv) in krow.iter().enumerate() {
+                let src = &prow[kx..kx + g.ow];
+                orow.iter_mut().zip(src).for_each(|(o, x)| *o += x * kv);
             }
-            out[oy * g.ow + ox] = acc;
         }
     }
 }
@@ -133,7 +138,7 @@ pub(crate) fn apply<T: Element>(input: &[T], kernel: &[T], mode: Mode, g: Geomet
         out.par_chunks_mut(per_channel * plane_out)
             .zip(input.par_chunks(plane_in))
             .for_each(|(o, x)| {
-                let x: Vec<f64> = x.iter().map(|v| v.to_f64()).collect();
+                let x = pad_plane(x, &g);
                 let mut a = vec![0.0f64; plane_out];
                 let mut b = vec![0.0f64; plane_out];
                 for f in 0..g.filters {
@@ -199,7 +204,7 @@ mod tests {
         };
         let k: Vec<f64> = (1..=9).map(|v| v as f64).collect();
         let mut out = vec![0.0; 4];
-        correlate(&[1.0, 0.0, 0.0, 0.0], &k, &g, &mut out);
+        correlate(&pad_plane(&[1.0f64, 0.0, 0.0, 0.0], &g), &k, &g, &mut out);
         // out(y,x) = sum k(ky,kx) in(y+ky-1, x+kx-1): the one at (0,0) is seen by kernel tap
         // (1-y, 1-x).
         assert_eq!(out, vec![5.0, 4.0, 2.0, 1.0]);
