@@ -5,7 +5,7 @@
 //! `output` of the exact result shape and dtype; `spk_X_inplace` modifies `input`.
 
 use super::*;
-use crate::{Expand2, FcPostTime};
+use crate::{Expand2, Expand4, FcPostTime, Tensor};
 
 // ------------------------------------------------------------------------------------- coding
 
@@ -315,21 +315,7 @@ pub unsafe extern "C" fn spk_pool(
     guard(|| unsafe {
         check_out(out, "out")?;
         let x = tensor(input, "input")?;
-        if kernel.is_null() {
-            return Err(FfiError::Null("kernel"));
-        }
-        let k = expand2_arg(kernel, "kernel", Expand2::new(1, 1))?;
-        let s = if stride.is_null() {
-            None
-        } else {
-            Some(expand2_arg(stride, "stride", k)?)
-        };
-        let p = expand4_arg(pad, "pad")?;
-        let r = if rates.is_null() {
-            None
-        } else {
-            Some(tensor(rates, "rates")?)
-        };
+        let (k, s, p, r) = pool_args(kernel, stride, pad, rates)?;
         put_tensor(out, "out", crate::pool(x, k, s, p, r)?)
     })
 }
@@ -347,23 +333,36 @@ pub unsafe extern "C" fn spk_pool_into(
     guard(|| unsafe {
         let x = tensor(input, "input")?;
         let y = tensor(output, "output")?;
-        if kernel.is_null() {
-            return Err(FfiError::Null("kernel"));
-        }
-        let k = expand2_arg(kernel, "kernel", Expand2::new(1, 1))?;
-        let s = if stride.is_null() {
-            None
-        } else {
-            Some(expand2_arg(stride, "stride", k)?)
-        };
-        let p = expand4_arg(pad, "pad")?;
-        let r = if rates.is_null() {
-            None
-        } else {
-            Some(tensor(rates, "rates")?)
-        };
+        let (k, s, p, r) = pool_args(kernel, stride, pad, rates)?;
         Ok(crate::pool_into(x, y, k, s, p, r)?)
     })
+}
+
+type PoolArgs<'a> = (Expand2, Option<Expand2>, Expand4, Option<&'a Tensor>);
+
+/// Decodes the window, stride, padding and rates arguments shared by `spk_pool` and
+/// `spk_pool_into`.
+unsafe fn pool_args<'a>(
+    kernel: *const usize,
+    stride: *const usize,
+    pad: *const usize,
+    rates: *const spk_tensor,
+) -> FfiResult<PoolArgs<'a>> {
+    if kernel.is_null() {
+        return Err(FfiError::Null("kernel"));
+    }
+    // SAFETY (all): the caller passes NULL or arrays of the documented lengths, and a live tensor.
+    let k = unsafe { expand2_arg(kernel, "kernel", Expand2::new(1, 1))? };
+    let s = match stride.is_null() {
+        true => None,
+        false => Some(unsafe { expand2_arg(stride, "stride", k)? }),
+    };
+    let p = unsafe { expand4_arg(pad, "pad")? };
+    let r = match rates.is_null() {
+        true => None,
+        false => Some(unsafe { tensor(rates, "rates")? }),
+    };
+    Ok((k, s, p, r))
 }
 
 // ------------------------------------------------------------------------------------- conv, fc
