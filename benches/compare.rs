@@ -78,8 +78,15 @@ fn conv(
 
 /// `code(threshold(x, 0.01), 15)` (the threshold in place on the fresh filter output).
 fn code_of(filtered: Tensor) -> Tensor {
-    let f = spyker::threshold(&filtered, 0.01, 0.0).unwrap();
-    spyker::code(&f, T as i64, true, Code::Rank).unwrap()
+    spyker::threshold_inplace(&filtered, 0.01, 0.0).unwrap();
+    spyker::code(&filtered, T as i64, true, Code::Rank).unwrap()
+}
+
+/// `inhibit(threshold(x, thr))` in place, as the original's defaults do it.
+fn threshold_inhibit(x: Tensor, thr: f64) -> Tensor {
+    spyker::threshold_inplace(&x, thr, 0.0).unwrap();
+    spyker::inhibit_inplace(&x, 0.0).unwrap();
+    x
 }
 
 fn fire(x: &Tensor, thr: f64) -> Tensor {
@@ -286,33 +293,21 @@ fn main() {
     let mut c1b = c1.clone();
     time_it("rezghi_l1_step", &mut || {
         let s = code_of(log.forward(&x).unwrap());
-        let o = spyker::inhibit(
-            &spyker::threshold(&c1b.forward(&s).unwrap(), 16.0, 0.0).unwrap(),
-            0.0,
-        )
-        .unwrap();
+        let o = threshold_inhibit(c1b.forward(&s).unwrap(), 16.0);
         let w = spyker::convwta(&o, 3, 5, 0.0).unwrap();
         c1b.stdp(&s, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("rezghi_l2_step", &mut || {
         let (_, p1) = rezghi_l1_times(&c1, &x);
         let a1 = spyker::times_to_spikes(&p1, T).unwrap();
-        let o = spyker::inhibit(
-            &spyker::threshold(&c2.forward(&a1).unwrap(), 5.0, 0.0).unwrap(),
-            0.0,
-        )
-        .unwrap();
+        let o = threshold_inhibit(c2.forward(&a1).unwrap(), 5.0);
         let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
         c2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("kheradpisheh_l2_step", &mut || {
         let a1 = spyker::times_to_spikes(&kh_l1_times(&x), T).unwrap();
-        let a1 = spyker::inhibit(&a1, 0.0).unwrap();
-        let o = spyker::inhibit(
-            &spyker::threshold(&k2.forward(&a1).unwrap(), 1.0, 0.0).unwrap(),
-            0.0,
-        )
-        .unwrap();
+        spyker::inhibit_inplace(&a1, 0.0).unwrap();
+        let o = threshold_inhibit(k2.forward(&a1).unwrap(), 1.0);
         let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
         k2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
     });

@@ -58,10 +58,12 @@ pub fn run(args: &Args) -> Res<f64> {
             encode,
         )?;
     }
-    let layer1 = |x: &Tensor| {
-        let s = spyker::fire(&c1.forward(&encode(x)?)?, 10.0, DType::U8, Code::Rank)?;
-        spyker::pool(&s, 2, None, 1, None)
+    // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
+    let layer1_times = |x: &Tensor| {
+        let t1 = c1.forward_fire_times(&common::spike_times(&encode(x)?)?, 15, 10.0)?;
+        spyker::pool_times(&t1, 15, 2, None, 1)
     };
+    let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
     if !loaded {
         // The second layer sees inhibited first-layer spikes and has no LR schedule.
         let spec = StdpLayer {
@@ -84,9 +86,14 @@ pub fn run(args: &Args) -> Res<f64> {
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
     // Features: which pooled second-layer neurons fired at all (cumulative spikes, last step).
+    // (a neuron fired at all = its pooled first-spike time is before T).
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
-        let s = spyker::fire(&c2.forward(&layer1(x)?)?, 1.0, DType::U8, Code::Rank)?;
-        common::last_step(&spyker::pool(&s, 2, None, 1, None)?)
+        let t2 = c2.forward_fire_times(&layer1_times(x)?, 15, 1.0)?;
+        let p = spyker::pool_times(&t2, 15, 2, None, 1)?;
+        Ok(p.to_vec::<u8>()?
+            .iter()
+            .map(|&t| f64::from(t < 15))
+            .collect())
     };
     let phase = Phase::start("features");
     let train_f = common::features("train features", &data.train, args.batch, feature)?;

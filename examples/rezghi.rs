@@ -65,10 +65,12 @@ pub fn run(args: &Args) -> Res<f64> {
             encode,
         )?;
     }
-    let layer1 = |x: &Tensor| {
-        let s = spyker::fire(&c1.forward(&encode(x)?)?, 16.0, DType::U8, Code::Rank)?;
-        spyker::pool(&s, 2, None, 0, None)
+    // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
+    let layer1_times = |x: &Tensor| {
+        let t1 = c1.forward_fire_times(&common::spike_times(&encode(x)?)?, 15, 16.0)?;
+        spyker::pool_times(&t1, 15, 2, None, 0)
     };
+    let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
     if !loaded {
         let spec = StdpLayer {
             threshold: 5.0,
@@ -91,11 +93,11 @@ pub fn run(args: &Args) -> Res<f64> {
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;
 
     // 15 − first-spike time of the pooled second layer: early spikes give large features.
+    // (pooled times = gather(pool(fire(conv))), exactly).
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
-        let s = spyker::fire(&c2.forward(&layer1(x)?)?, 5.0, DType::U8, Code::Rank)?;
-        let p = spyker::pool(&s, 3, None, 0, None)?;
-        let g = spyker::gather(&p, 0.0, DType::U8, Code::Rank)?;
-        Ok(g.to_vec::<u8>()?.iter().map(|&t| 15.0 - t as f64).collect())
+        let t2 = c2.forward_fire_times(&layer1_times(x)?, 15, 5.0)?;
+        let p = spyker::pool_times(&t2, 15, 3, None, 0)?;
+        Ok(p.to_vec::<u8>()?.iter().map(|&t| 15.0 - t as f64).collect())
     };
     let phase = Phase::start("features");
     let train_f = common::features("train features", &data.train, args.batch, feature)?;

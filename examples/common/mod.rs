@@ -274,13 +274,13 @@ pub fn train_layer(
     for epoch in 0..spec.epochs {
         let pb = bar(n, &format!("{name} epoch {}/{}", epoch + 1, spec.epochs));
         for (s, e) in batches(n, batch) {
-            let mut a = input(&images.slice(s, e)?)?;
+            let a = input(&images.slice(s, e)?)?;
             if spec.inhibit_input {
-                a = spyker::inhibit(&a, 0.0)?;
+                spyker::inhibit_inplace(&a, 0.0)?;
             }
             let pot = layer.forward(&a)?;
             spyker::threshold_inplace(&pot, spec.threshold, 0.0)?;
-            let pot = spyker::inhibit(&pot, 0.0)?;
+            spyker::inhibit_inplace(&pot, 0.0)?;
             let winners = spyker::convwta(&pot, spec.radius, spec.count, 0.0)?;
             let out = spyker::fire(&pot, 0.0, DType::U8, spyker::Code::Rank)?;
             layer.stdp(&a, &winners, &out)?;
@@ -314,16 +314,12 @@ pub fn features(
     Ok(ndarray::Array2::from_shape_vec((n, width), rows)?)
 }
 
-/// The last time step of a `[B, T, ...]` tensor, flattened per sample, as f64: for cumulative
-/// spike trains this is the maximum over time.
-pub fn last_step(t: &Tensor) -> spyker::Result<Vec<f64>> {
-    let (b, steps) = (t.shape()[0], t.shape()[1]);
-    let per = t.numel() / b.max(1);
-    let step = per / steps.max(1);
-    let v = t.to_vec_as::<f64>()?;
-    Ok((0..b)
-        .flat_map(|i| v[i * per + (steps - 1) * step..(i + 1) * per].to_vec())
-        .collect())
+/// First-spike times (`u8`, 15 = never) of rank-coded spikes `[B, T, ...]`, for the exact
+/// spike-time fast path (`Conv::forward_fire_times`, `spyker::pool_times`).
+pub fn spike_times(spikes: &Tensor) -> spyker::Result<Tensor> {
+    spyker::rank_times(spikes)?.ok_or_else(|| {
+        spyker::Error::Argument("expected rank-coded (cumulative 0/1) spikes".into())
+    })
 }
 
 /// Writes the classifier inputs so both libraries' features can go through one classifier
