@@ -153,7 +153,11 @@ mod tests {
         // Kernel and output are disjoint views of one buffer: still the same memory.
         let buf = Tensor::full(DType::F32, &[33], 1.0).unwrap();
         let k = buf.slice(0, 1).unwrap().reshape_to(&[1, 1, 1, 1]).unwrap();
-        let out = buf.slice(1, 33).unwrap().reshape_to(&[1, 2, 1, 4, 4]).unwrap();
+        let out = buf
+            .slice(1, 33)
+            .unwrap()
+            .reshape_to(&[1, 2, 1, 4, 4])
+            .unwrap();
         argument_error(crate::conv_into(&x, &k, &out, 1, 0), "the kernel");
         // A view of the input is the same memory too.
         let v = x.index(0).unwrap();
