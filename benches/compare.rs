@@ -103,6 +103,22 @@ fn times(spikes: &Tensor) -> Tensor {
         .expect("rank-coded spikes")
 }
 
+/// `kB` of a `/proc/self/status` field.
+fn vm_kb(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Peak resident memory one call adds above what the process holds before it (MiB), as
+/// `original.py` measures it: the high-water mark is reset through `/proc/self/clear_refs`.
+fn peak_mb(f: &mut dyn FnMut()) -> Option<f64> {
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    let base = vm_kb("VmRSS:")?;
+    f();
+    Some((vm_kb("VmHWM:")? - base).max(0.0) / 1024.0)
+}
+
 fn main() {
     let a = args();
     spyker::set_max_threads(a.threads);
@@ -270,6 +286,7 @@ fn main() {
         }),
     )];
     let mut res: Vec<(String, f64)> = Vec::new();
+    let mut peaks: Vec<(String, f64)> = Vec::new();
     let only = |n: &str| a.only.is_empty() || a.only.iter().any(|o| o == n);
     let mut time_it = |name: &str, f: &mut dyn FnMut()| {
         if !only(name) {
@@ -281,6 +298,9 @@ fn main() {
             f();
         }
         res.push((name.to_string(), t.elapsed().as_secs_f64() / a.reps as f64));
+        if let Some(mb) = peak_mb(f) {
+            peaks.push((name.to_string(), mb));
+        }
     };
     for (n, f) in work.iter_mut() {
         time_it(n, f.as_mut());
@@ -311,15 +331,16 @@ fn main() {
         let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
         k2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
     });
-    let body: Vec<String> = res
-        .iter()
-        .map(|(k, v)| format!("\"{k}\": {v:.6e}"))
-        .collect();
+    let json = |v: &[(String, f64)]| {
+        let items: Vec<String> = v.iter().map(|(k, x)| format!("\"{k}\": {x:.6e}")).collect();
+        items.join(", ")
+    };
     println!(
-        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}}}",
+        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}, \"peak_mb\": {{{}}}}}",
         a.threads,
         a.batch,
         spyker::fused_recomputed_frames(),
-        body.join(", ")
+        json(&res),
+        json(&peaks)
     );
 }

@@ -24,6 +24,25 @@ def digits(n):
     raise SystemExit("bundled digits not found")
 
 
+def vm_kb(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_mb(f):
+    """Peak resident memory one call adds above what the process holds before it (MiB): the
+    kernel's high-water mark is reset through /proc/self/clear_refs (Linux) before the call."""
+    try:
+        open("/proc/self/clear_refs", "w").write("5")
+    except OSError:
+        return None
+    base = vm_kb("VmRSS")
+    f()
+    return max(vm_kb("VmHWM") - base, 0) / 1024
+
+
 def timeit(fn, reps):
     fn()  # warm-up (oneDNN primitive creation, tables)
     t = time.perf_counter()
@@ -119,7 +138,9 @@ def main():
     }
     only = [s for s in a.only.split(",") if s]
     res = {k: timeit(f, a.reps) for k, f in work.items() if not only or k in only}
-    print(json.dumps({"library": "original", "threads": a.threads, "batch": a.batch, "seconds": res}))
+    peak = {k: peak_mb(f) for k, f in work.items() if not only or k in only}
+    print(json.dumps({"library": "original", "threads": a.threads, "batch": a.batch, "seconds": res,
+                      "peak_mb": peak}))
 
 
 if __name__ == "__main__":
