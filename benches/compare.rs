@@ -7,6 +7,8 @@
 //! `conv_fire_times`, `pool_times`); `*_dense` entries time the straightforward dense path.
 
 use spyker::{Code, Conv, DType, Device, DoG, DoGFilter, LoG, STDPConfig, Tensor};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 const T: usize = 15;
@@ -101,6 +103,63 @@ fn times(spikes: &Tensor) -> Tensor {
     spyker::rank_times(spikes)
         .unwrap()
         .expect("rank-coded spikes")
+}
+
+/// The system allocator, counting live heap bytes and their high-water mark, so that the bench
+/// reports the heap one call adds (`heap_mb`): every tensor of this library is a heap `Vec`.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static HIGH: AtomicUsize = AtomicUsize::new(0);
+
+impl Counting {
+    fn grew(by: usize) {
+        let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+        HIGH.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call forwards to `System` unchanged; the counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = System.alloc(l);
+        if !p.is_null() {
+            Counting::grew(l.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(l);
+        if !p.is_null() {
+            Counting::grew(l.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, size: usize) -> *mut u8 {
+        let q = System.realloc(p, l, size);
+        if !q.is_null() {
+            if size >= l.size() {
+                Counting::grew(size - l.size());
+            } else {
+                LIVE.fetch_sub(l.size() - size, Ordering::Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Peak heap one call adds above what is live before it (MiB).
+fn heap_mb(f: &mut dyn FnMut()) -> f64 {
+    let base = LIVE.load(Ordering::Relaxed);
+    HIGH.store(base, Ordering::Relaxed);
+    f();
+    (HIGH.load(Ordering::Relaxed) - base) as f64 / (1024.0 * 1024.0)
 }
 
 /// `kB` of a `/proc/self/status` field.
@@ -287,6 +346,7 @@ fn main() {
     )];
     let mut res: Vec<(String, f64)> = Vec::new();
     let mut peaks: Vec<(String, f64)> = Vec::new();
+    let mut heaps: Vec<(String, f64)> = Vec::new();
     let only = |n: &str| a.only.is_empty() || a.only.iter().any(|o| o == n);
     let mut time_it = |name: &str, f: &mut dyn FnMut()| {
         if !only(name) {
@@ -301,6 +361,7 @@ fn main() {
         if let Some(mb) = peak_mb(f) {
             peaks.push((name.to_string(), mb));
         }
+        heaps.push((name.to_string(), heap_mb(f)));
     };
     for (n, f) in work.iter_mut() {
         time_it(n, f.as_mut());
@@ -336,11 +397,12 @@ fn main() {
         items.join(", ")
     };
     println!(
-        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}, \"peak_mb\": {{{}}}}}",
+        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}, \"peak_mb\": {{{}}}, \"heap_mb\": {{{}}}}}",
         a.threads,
         a.batch,
         spyker::fused_recomputed_frames(),
         json(&res),
-        json(&peaks)
+        json(&peaks),
+        json(&heaps)
     );
 }

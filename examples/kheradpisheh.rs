@@ -59,10 +59,8 @@ pub fn run(args: &Args) -> Res<f64> {
         )?;
     }
     // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
-    let layer1_times = |x: &Tensor| {
-        let t1 = c1.forward_fire_times(&common::spike_times(&encode(x)?)?, 15, 10.0)?;
-        spyker::pool_times(&t1, 15, 2, None, 1)
-    };
+    let layer1_times =
+        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 10.0, 2, 1);
     let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
     if !loaded {
         // The second layer sees inhibited first-layer spikes and has no LR schedule.
@@ -88,8 +86,7 @@ pub fn run(args: &Args) -> Res<f64> {
     // Features: which pooled second-layer neurons fired at all (cumulative spikes, last step).
     // (a neuron fired at all = its pooled first-spike time is before T).
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
-        let t2 = c2.forward_fire_times(&layer1_times(x)?, 15, 1.0)?;
-        let p = spyker::pool_times(&t2, 15, 2, None, 1)?;
+        let p = common::fire_pool_times(&c2, &layer1_times(x)?, 1.0, 2, 1)?;
         Ok(p.to_vec::<u8>()?
             .iter()
             .map(|&t| f64::from(t < 15))

@@ -71,10 +71,8 @@ pub fn run(args: &Args) -> Res<f64> {
         common::train_layer("conv1", &mut c1, &l1, &data.train, args.batch, step, encode)?;
     }
     // Layers 1 and 2 on first-spike times: the same spikes as fire(conv) + pool, exactly.
-    let layer1_times = |x: &Tensor| {
-        let t1 = c1.forward_fire_times(&common::spike_times(&encode(x)?)?, 15, 15.0)?;
-        spyker::pool_times(&t1, 15, 2, None, 0)
-    };
+    let layer1_times =
+        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 15.0, 2, 0);
     let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
     if !loaded {
         let l2 = StdpLayer {
@@ -90,8 +88,7 @@ pub fn run(args: &Args) -> Res<f64> {
     // The third layer's inputs do not change during R-STDP: compute them once and keep only
     // the first-spike times (15× smaller than the spike trains; `scatter` restores them).
     let layer2 = |x: &Tensor| -> spyker::Result<Tensor> {
-        let t2 = c2.forward_fire_times(&layer1_times(x)?, 15, 5.0)?;
-        spyker::pool_times(&t2, 15, 3, None, 0)
+        common::fire_pool_times(&c2, &layer1_times(x)?, 5.0, 3, 0)
     };
     let phase = Phase::start("layer-3 inputs");
     let inputs = |images: &Tensor, what: &str| -> Res<Vec<Tensor>> {

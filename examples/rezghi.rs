@@ -66,10 +66,8 @@ pub fn run(args: &Args) -> Res<f64> {
         )?;
     }
     // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
-    let layer1_times = |x: &Tensor| {
-        let t1 = c1.forward_fire_times(&common::spike_times(&encode(x)?)?, 15, 16.0)?;
-        spyker::pool_times(&t1, 15, 2, None, 0)
-    };
+    let layer1_times =
+        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 16.0, 2, 0);
     let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
     if !loaded {
         let spec = StdpLayer {
@@ -95,8 +93,7 @@ pub fn run(args: &Args) -> Res<f64> {
     // 15 − first-spike time of the pooled second layer: early spikes give large features.
     // (pooled times = gather(pool(fire(conv))), exactly).
     let feature = |x: &Tensor| -> spyker::Result<Vec<f64>> {
-        let t2 = c2.forward_fire_times(&layer1_times(x)?, 15, 5.0)?;
-        let p = spyker::pool_times(&t2, 15, 3, None, 0)?;
+        let p = common::fire_pool_times(&c2, &layer1_times(x)?, 5.0, 3, 0)?;
         Ok(p.to_vec::<u8>()?.iter().map(|&t| 15.0 - t as f64).collect())
     };
     let phase = Phase::start("features");

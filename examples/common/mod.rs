@@ -322,6 +322,19 @@ pub fn spike_times(spikes: &Tensor) -> spyker::Result<Tensor> {
     })
 }
 
+/// One layer on first-spike times: `gather(pool(fire(conv(scatter(times)), threshold)))`
+/// exactly, through `Conv::forward_fire_times` and `spyker::pool_times` (no `T` frames).
+pub fn fire_pool_times(
+    conv: &Conv,
+    times: &Tensor,
+    threshold: f32,
+    pool: usize,
+    pad: usize,
+) -> spyker::Result<Tensor> {
+    let fired = conv.forward_fire_times(times, 15, threshold)?;
+    spyker::pool_times(&fired, 15, pool, None, pad)
+}
+
 /// Writes the classifier inputs so both libraries' features can go through one classifier
 /// (`examples/classify_features.rs`, `scripts/reference/pipelines.py --dump-features`).
 pub fn dump_features(

@@ -116,32 +116,31 @@ struct SharedOut<O>(*mut O);
 unsafe impl<O: Send> Send for SharedOut<O> {}
 unsafe impl<O: Send> Sync for SharedOut<O> {}
 
+/// `f(out_chunk, x_chunk)` over matching `CHUNK`-sized pieces of `out` and `x`, in parallel.
+fn zip_chunks<A: Send, B: Sync>(out: &mut [A], x: &[B], f: impl Fn(&mut [A], &[B]) + Sync) {
+    run(x.len(), || {
+        out.par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(|(o, x)| f(o, x))
+    });
+}
+
 /// Rank code: `out = x > threshold` (1/0), element-wise over any shape.
 pub(crate) fn fire_rank<T: Element, O: Element>(x: &[T], out: &mut [O], threshold: T) {
     // u8 spikes (the usual case) as a branch-free byte store, which the compiler vectorises.
     if O::DTYPE == crate::DType::U8 {
         let out: &mut [u8] = bytemuck::cast_slice_mut(out);
-        let body = |(o, x): (&mut [u8], &[T])| {
+        return zip_chunks(out, x, |o, x| {
             for (o, &v) in o.iter_mut().zip(x) {
                 *o = u8::from(v > threshold);
             }
-        };
-        return run(x.len(), || {
-            out.par_chunks_mut(CHUNK)
-                .zip(x.par_chunks(CHUNK))
-                .for_each(body)
         });
     }
     let (one, zero) = (O::one(), O::zero());
-    let body = |(o, x): (&mut [O], &[T])| {
+    zip_chunks(out, x, |o, x| {
         for (o, &v) in o.iter_mut().zip(x) {
             *o = if v > threshold { one } else { zero };
         }
-    };
-    run(x.len(), || {
-        out.par_chunks_mut(CHUNK)
-            .zip(x.par_chunks(CHUNK))
-            .for_each(body)
     });
 }
 

@@ -13,20 +13,33 @@ fn prepare(
     pad: Expand4,
 ) -> Result<(Vec<usize>, Vec<usize>, Geometry)> {
     require_cpu("conv", &[input, kernel])?;
+    let ins = shape::to_rank(input.shape(), 5, "a conv input [B,T,C,H,W]")?;
+    let (outs, geom) = geometry(&ins, kernel, stride, pad)?;
+    Ok((ins, outs, geom))
+}
+
+/// Checks the kernel dtype and the stride, and lays out the convolution of frames
+/// `[B, T, C, H, W]` (`ins`); returns the output shape `[B, T, K, OH, OW]` and the geometry.
+/// Shared by the dense path and the spike-time fast path so they agree on every shape rule.
+pub(super) fn geometry(
+    ins: &[usize],
+    kernel: &Tensor,
+    stride: Expand2,
+    pad: Expand4,
+) -> Result<(Vec<usize>, Geometry)> {
     if !kernel.dtype().is_float() {
         return Err(Error::DType(format!(
             "expected a conv kernel of dtype f16, f32 or f64, got {}",
             kernel.dtype()
         )));
     }
-    let ins = shape::to_rank(input.shape(), 5, "a conv input [B,T,C,H,W]")?;
     if stride.y == 0 || stride.x == 0 {
         return Err(Error::Argument(format!(
             "expected conv stride extents >= 1, got ({}, {})",
             stride.y, stride.x
         )));
     }
-    let outs = shape::conv(&ins, kernel.shape(), stride, pad)?;
+    let outs = shape::conv(ins, kernel.shape(), stride, pad)?;
     let ks = kernel.shape();
     let geom = Geometry {
         frames: ins[0] * ins[1],
@@ -43,7 +56,7 @@ fn prepare(
         oh: outs[3],
         ow: outs[4],
     };
-    Ok((ins, outs, geom))
+    Ok((outs, geom))
 }
 
 fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, geom: &Geometry) -> Result<()> {

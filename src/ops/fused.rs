@@ -82,36 +82,8 @@ fn geometry(
     pad: Expand4,
     time: usize,
 ) -> Result<(Geometry, Vec<usize>)> {
-    if stride.y == 0 || stride.x == 0 {
-        return Err(Error::Argument(format!(
-            "expected conv stride extents >= 1, got ({}, {})",
-            stride.y, stride.x
-        )));
-    }
-    if !kernel.dtype().is_float() {
-        return Err(Error::DType(format!(
-            "expected a conv kernel of dtype f16, f32 or f64, got {}",
-            kernel.dtype()
-        )));
-    }
     let full = [ins[0], time, ins[1], ins[2], ins[3]];
-    let outs = shape::conv(&full, kernel.shape(), stride, pad)?;
-    let ks = kernel.shape();
-    let g = Geometry {
-        frames: ins[0] * time,
-        channels: ins[1],
-        height: ins[2],
-        width: ins[3],
-        outputs: ks[0],
-        kh: ks[2],
-        kw: ks[3],
-        sy: stride.y,
-        sx: stride.x,
-        top: pad.top,
-        left: pad.left,
-        oh: outs[3],
-        ow: outs[4],
-    };
+    let (outs, g) = super::conv::geometry(&full, kernel, stride, pad)?;
     Ok((g, outs))
 }
 
