@@ -43,4 +43,4 @@ pub use runtime::{
     version, CacheStats, Version,
 };
 pub use scalar::Scalar;
-pub use tensor::{ReadGuard, Release, Tensor, WriteGuard};
+pub use tensor::{mapped_host_bytes, ReadGuard, Release, Tensor, WriteGuard};

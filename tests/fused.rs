@@ -110,7 +110,7 @@ fn no_spikes_and_all_at_zero() {
 
 /// Thresholds set exactly to potentials the dense path computes (ties: `>` is strict), with
 /// dyadic weights (exact sums, many equal potentials) and with arbitrary f32 weights (the
-/// neurons at the threshold must be decided by the dense frame).
+/// neurons at the threshold must be decided by the dense path's own value).
 #[test]
 fn ties_at_the_threshold() {
     let mut r = Rng(99);
@@ -130,16 +130,44 @@ fn ties_at_the_threshold() {
             .unwrap();
         for _ in 0..3 {
             let thr = pot[r.below(pot.len())];
-            let before = spyker::fused_recomputed_frames();
+            let decided = || spyker::fused_exact_sums() + spyker::fused_recomputed_frames();
+            let before = decided();
             check(&times, time, &kernel, s, p, thr);
-            // A neuron sits exactly at the threshold: its frame must have been decided densely.
-            assert!(spyker::fused_recomputed_frames() > before);
+            // A neuron sits exactly at the threshold: the dense path's value must have decided.
+            assert!(decided() > before);
         }
     }
 }
 
-/// Per-frame results of `conv` do not depend on how many frames one call holds (the fast path
-/// recomputes undecided frames one at a time).
+/// A potential whose f32 value depends on the order of its sum: `1 + 2⁻²⁴ + 2⁻²⁴` is `1` when
+/// summed from the left (each half-ulp rounds to even) and `1 + 2⁻²³` from the right. On a sparse
+/// frame the dense path sums in receptive-field order, so with threshold 1 the first neuron never
+/// fires and the mirrored one fires at once (an f64 sum, `1 + 2⁻²³` for both, would fire both);
+/// on a frame dense enough for the GEMM its own order decides.
+#[test]
+fn order_dependent_sums_follow_the_dense_order() {
+    let e = f32::EPSILON / 2.0; // 2^-24
+    let kernel = Tensor::from_vec(vec![1.0, e, e, e, e, 1.0], &[2, 1, 1, 3]).unwrap();
+    let (s, p) = (Expand2::new(1, 1), Expand4::new(0, 0, 0, 0));
+    // Sparse: 3 of 12 inputs fire (at t = 0), under the first window only.
+    let mut v = vec![2u8; 12];
+    v[..3].fill(0);
+    let times = Tensor::from_vec(v, &[1, 1, 1, 12]).unwrap();
+    let before = spyker::fused_exact_sums();
+    let got = spyker::conv_fire_times(&times, 2, &kernel, s, p, 1.0).unwrap();
+    let got = got.to_vec::<u8>().unwrap();
+    assert_eq!((got[0], got[10]), (2, 0), "first window of each output");
+    assert!(spyker::fused_exact_sums() >= before + 2);
+    check(&times, 2, &kernel, s, p, 1.0);
+    // Dense: every input fires; the frame goes through the GEMM and is recomputed.
+    let times = Tensor::from_vec(vec![0u8; 3], &[1, 1, 1, 3]).unwrap();
+    let before = spyker::fused_recomputed_frames();
+    check(&times, 2, &kernel, s, p, 1.0);
+    assert!(spyker::fused_recomputed_frames() > before);
+}
+
+/// Per-frame results of `conv` do not depend on how many frames one call holds (each potential
+/// is one f32 sum in a fixed order, which the fast path redoes for undecided neurons).
 #[test]
 fn conv_frames_are_batch_independent() {
     let mut r = Rng(5);

@@ -29,6 +29,7 @@ def main(orig_path, rust_path, json_out, md_out):
                      "ours_ms_per_image": 1e3 * sec / b, "speedup": so / sec,
                      "goal": GOAL.get(name, 1)})
     meta = {"threads": r["threads"], "batch": b, "machine": platform.processor() or platform.machine(),
+            "exact_sums": r.get("exact_sums"),
             "recomputed_frames": r.get("recomputed_frames")}
     json.dump({"meta": meta, "rows": rows}, open(json_out, "w"), indent=1)
     lines = [f"threads {r['threads']}, batch {b}, T = 15, bundled digits; ms per image (call time / batch)", "",

@@ -231,7 +231,7 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
         };
         let use_sparse = sparse.is_some() && {
             sp.collect::<I, T>(frame, g);
-            sp.nz.len() * SPARSE_DENSITY_DIV <= frame_in
+            takes_sparse_path(sp.nz.len(), frame_in)
         };
         match &sparse {
             Some(sk) if use_sparse => sk.frame(sp, g, target),
@@ -282,6 +282,13 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
 /// Frames with at most `1 / SPARSE_DENSITY_DIV` non-zero inputs (spike trains) take the sparse
 /// path: the work is proportional to the spikes instead of the whole input.
 const SPARSE_DENSITY_DIV: usize = 3;
+
+/// Whether a frame of `len` inputs, `nonzero` of them non-zero, takes the sparse path (given a
+/// finite kernel). The fused fast path relies on it: only sparse-path potentials are sums in
+/// plain receptive-field order (the GEMM blocks and reorders long sums).
+pub(crate) fn takes_sparse_path(nonzero: usize, len: usize) -> bool {
+    nonzero * SPARSE_DENSITY_DIV <= len
+}
 
 /// Output channels accumulated together by the sparse path (kept in registers).
 const CHUNK: usize = 32;

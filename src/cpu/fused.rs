@@ -7,19 +7,24 @@
 //! each active input's weights into the bucket of its spike time and running a prefix sum over
 //! time: about the work of one convolution instead of `T`.
 //!
-//! Exactness: the dense path (`conv` then `fire`) sums in f32 in the GEMM's order. The fast path
-//! sums in f64 and only trusts a decision when the f64 potential lies outside a rigorous bound of
-//! the f32 rounding error (`γ_m · S`, `m` = number of non-zero terms, since products with 0 and
-//! 1 are exact). Frames `(b, t)` holding an undecided neuron are recomputed with the dense
-//! convolution of that one frame (per-frame results of `cpu::conv` do not depend on the batch) and
-//! its values decide.
+//! Exactness: the dense path (`conv` then `fire`) computes each potential as an f32 sum. The
+//! fast path sums in f64 and only trusts a decision when the f64 potential lies outside a
+//! rigorous bound of the f32 rounding error (`γ_m · S`, `m` = number of non-zero terms, since
+//! products with 0 and 1 are exact). A neuron inside the bound (a potential at or within rounding
+//! of the threshold) is decided by the dense path's own value: when the dense path would take its
+//! sparse kernel for that frame, the potential is the f32 sum of the active weights in increasing
+//! receptive-field order from +0.0 (documented in `cpu::conv`), which is redone for that neuron
+//! alone; otherwise (a dense frame goes through the GEMM, whose order is its own) the whole frame
+//! is recomputed with `cpu::conv` (per-frame results do not depend on the batch).
 
 use crate::cpu::conv::{self, Geometry};
 use crate::Element;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Frames recomputed densely since start (diagnostics for benches and tests).
+/// Neurons decided by their exact f32 sum since start (diagnostics for benches and tests).
+pub(crate) static EXACT_SUMS: AtomicUsize = AtomicUsize::new(0);
+/// Frames recomputed with the dense convolution since start (diagnostics).
 pub(crate) static RECOMPUTED_FRAMES: AtomicUsize = AtomicUsize::new(0);
 
 /// Spike times of cumulative 0/1 trains `spikes` `[B, T, N]` into `times` `[B, N]` (`T` = never).
@@ -149,16 +154,13 @@ pub(crate) fn conv_fire_times(
             .enumerate()
             .for_each(|(b, dst)| {
                 let tin = &times[b * frame_in..(b + 1) * frame_in];
-                let flagged = sample(tin, &kt, g, time, thr, avx2, dst);
-                let mut frame = Vec::new();
-                let mut dense = Vec::new();
+                let (exact, flagged) = sample(tin, &kt, kernel, g, time, thr, avx2, dst);
+                EXACT_SUMS.fetch_add(exact, Ordering::Relaxed);
+                let (mut frame, mut dense) = (Vec::new(), Vec::new());
                 for (t, _) in flagged.iter().enumerate().filter(|(_, f)| **f) {
                     RECOMPUTED_FRAMES.fetch_add(1, Ordering::Relaxed);
                     frame.clear();
-                    frame.extend(
-                        tin.iter()
-                            .map(|s| if (*s as usize) <= t { 1f32 } else { 0f32 }),
-                    );
+                    frame.extend(tin.iter().map(|s| f32::from(u8::from(*s as usize <= t))));
                     dense.clear();
                     dense.resize(frame_out, 0f32);
                     conv::conv::<f32, f32>(&frame, kernel, &mut dense, &g1);
@@ -172,25 +174,67 @@ pub(crate) fn conv_fire_times(
     });
 }
 
-/// One sample of [`conv_fire_times`]; returns the time steps whose dense frame must decide.
+/// The dense path's f32 potential of output `row` (its kernel row) at pixel `(i, j)` after time
+/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order.
+fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, (i, j): (usize, usize), t: usize) -> f32 {
+    let mut acc = 0f32;
+    for c in 0..g.channels {
+        for u in 0..g.kh {
+            let y = (i * g.sy + u) as isize - g.top as isize;
+            if y < 0 || y >= g.height as isize {
+                continue;
+            }
+            let src = &tin[(c * g.height + y as usize) * g.width..][..g.width];
+            for v in 0..g.kw {
+                let x = (j * g.sx + v) as isize - g.left as isize;
+                if x >= 0 && x < g.width as isize && (src[x as usize] as usize) <= t {
+                    acc += row[(c * g.kh + u) * g.kw + v];
+                }
+            }
+        }
+    }
+    acc
+}
+
+/// One sample of [`conv_fire_times`]; returns how many neurons were decided by their exact f32
+/// sum, and the time steps whose frame must be recomputed densely (GEMM-path frames).
+#[allow(clippy::too_many_arguments)]
 fn sample(
     tin: &[u8],
     kt: &[f64],
+    kernel: &[f32],
     g: &Geometry,
     time: usize,
-    thr: f32,
+    thr32: f32,
     avx2: bool,
     dst: &mut [u8],
-) -> Vec<bool> {
+) -> (usize, Vec<bool>) {
     let o = g.outputs;
+    let rf = g.channels * g.kh * g.kw;
     let plane = g.oh * g.ow;
-    let thr = thr as f64;
+    let thr = thr32 as f64;
     let never = time as u8;
     let mut acc = vec![0f64; time * o];
     let mut pot = vec![0f64; o];
     let mut res = vec![never; o];
     let mut count = vec![0u32; time];
+    let mut unsure = Vec::new();
+    let mut exact = 0;
     let mut flagged = vec![false; time];
+    // Frames 0..sparse_until take the dense path's sparse kernel (fired inputs only accumulate).
+    let mut fired = vec![0usize; time + 1];
+    for &t in tin {
+        fired[(t as usize).min(time)] += 1;
+    }
+    let mut sparse_until = 0;
+    let mut cum = 0;
+    while sparse_until < time {
+        cum += fired[sparse_until];
+        if !conv::takes_sparse_path(cum, tin.len()) {
+            break;
+        }
+        sparse_until += 1;
+    }
     for i in 0..g.oh {
         for j in 0..g.ow {
             acc.fill(0.0);
@@ -224,19 +268,34 @@ fn sample(
                 m += count[t];
                 let rel = (m as f64 + 2.0) * REL;
                 let abs = (m as f64 + 2.0) * ABS;
-                let mut unsure = false;
-                for ((p, a), r) in pot.iter_mut().zip(&acc[t * o..(t + 1) * o]).zip(&mut res) {
+                unsure.clear();
+                for (oo, ((p, a), r)) in pot
+                    .iter_mut()
+                    .zip(&acc[t * o..(t + 1) * o])
+                    .zip(&mut res)
+                    .enumerate()
+                {
                     *p += *a;
                     if *r == never {
                         let margin = rel * *p + abs;
                         if *p - margin > thr {
                             *r = t as u8;
                         } else if *p + margin > thr {
-                            unsure = true;
+                            unsure.push(oo);
                         }
                     }
                 }
-                flagged[t] |= unsure;
+                if t >= sparse_until {
+                    flagged[t] |= !unsure.is_empty();
+                    continue;
+                }
+                for &oo in &unsure {
+                    let row = &kernel[oo * rf..(oo + 1) * rf];
+                    if exact_potential(tin, row, g, (i, j), t) > thr32 {
+                        res[oo] = t as u8;
+                    }
+                }
+                exact += unsure.len();
             }
             let pix = i * g.ow + j;
             for (oo, r) in res.iter().enumerate() {
@@ -244,7 +303,7 @@ fn sample(
             }
         }
     }
-    flagged
+    (exact, flagged)
 }
 
 /// Rank pooling on spike times: `out[n, i, j]` = earliest time in the window (padding never

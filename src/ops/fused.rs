@@ -230,8 +230,16 @@ pub fn pool_times(
     Ok(out)
 }
 
-/// Number of `(sample, time step)` frames the fast path has handed to the dense convolution
-/// because a neuron's potential was too close to the threshold to decide in f64 (diagnostics).
+/// Number of neurons the fast path has decided by redoing their f32 sum in the dense order,
+/// because their f64 potential was within rounding of the threshold (diagnostics).
+#[doc(hidden)]
+pub fn fused_exact_sums() -> usize {
+    kern::EXACT_SUMS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Number of `(sample, time step)` frames the fast path has recomputed with the dense
+/// convolution: frames dense enough for the GEMM, holding a neuron within rounding of the
+/// threshold (diagnostics).
 #[doc(hidden)]
 pub fn fused_recomputed_frames() -> usize {
     kern::RECOMPUTED_FRAMES.load(std::sync::atomic::Ordering::Relaxed)

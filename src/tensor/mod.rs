@@ -4,7 +4,7 @@ mod convert;
 mod device;
 mod storage;
 
-pub use storage::Release;
+pub use storage::{mapped_host_bytes, Release};
 pub(crate) use storage::{Buffer, HostBuffer, Storage};
 
 use crate::{DType, Device, Element, Error, Result, Scalar};
