@@ -8,9 +8,10 @@
 //! time: about the work of one convolution instead of `T`.
 //!
 //! Exactness: the dense path (`conv` then `fire`) computes each potential as an f32 sum. The
-//! fast path sums in f64 and only trusts a decision when the f64 potential lies outside a
-//! rigorous bound of the f32 rounding error (`γ_m · S`, `m` = number of non-zero terms, since
-//! products with 0 and 1 are exact). A neuron inside the bound (a potential at or within rounding
+//! fast path sums the same terms in f32 in its own order and only trusts a decision when its
+//! potential lies outside a rigorous bound of the difference of the two roundings (`2γ_m · S`,
+//! `m` = number of non-zero terms, since products with 0 and 1 are exact; see
+//! [`decision_bounds`]). A neuron inside the bound (a potential at or within rounding
 //! of the threshold) is decided by the dense path's own value: when the dense path would take its
 //! sparse kernel for that frame, the potential is the f32 sum of the active weights in increasing
 //! receptive-field order from +0.0 (documented in `cpu::conv`), which is redone for that neuron
@@ -83,7 +84,7 @@ pub(crate) fn times_to_spikes<O: Element>(times: &[u8], time: usize, n: usize, o
 
 /// `a += w`, element-wise; split out so it can be compiled for AVX2 when the CPU has it.
 #[inline(always)]
-fn add_row_generic(a: &mut [f64], w: &[f64]) {
+fn add_row_generic(a: &mut [f32], w: &[f32]) {
     for (a, w) in a.iter_mut().zip(w) {
         *a += *w;
     }
@@ -91,12 +92,12 @@ fn add_row_generic(a: &mut [f64], w: &[f64]) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_row_avx2(a: &mut [f64], w: &[f64]) {
+unsafe fn add_row_avx2(a: &mut [f32], w: &[f32]) {
     add_row_generic(a, w)
 }
 
 #[inline(always)]
-fn add_row(avx2: bool, a: &mut [f64], w: &[f64]) {
+fn add_row(avx2: bool, a: &mut [f32], w: &[f32]) {
     #[cfg(target_arch = "x86_64")]
     if avx2 {
         // SAFETY: only called with `avx2` true when the CPU reports AVX2.
@@ -118,9 +119,6 @@ fn has_avx2() -> bool {
     }
 }
 
-/// Relative f32 rounding bound per non-zero term: `2^-24` with a little slack for the division
-/// in `γ_m = m·u / (1 − m·u)` and for the f64 sums of this module.
-const REL: f64 = (1.0 + 1.0 / 1024.0) / 16_777_216.0;
 /// Absolute bound per operation for subnormal f32 results.
 const ABS: f64 = 1.401_298_464_324_817e-45;
 
@@ -139,22 +137,23 @@ pub(crate) fn conv_fire_times(
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
     // Channel-last kernel: one contiguous row of O weights per receptive-field entry.
-    let mut kt = vec![0f64; rf * o];
+    let mut kt = vec![0f32; rf * o];
     for oo in 0..o {
         for r in 0..rf {
-            kt[r * o + oo] = kernel[oo * rf + r] as f64;
+            kt[r * o + oo] = kernel[oo * rf + r];
         }
     }
     let frame_in = g.channels * g.height * g.width;
     let frame_out = o * g.oh * g.ow;
     let avx2 = has_avx2();
     let g1 = Geometry { frames: 1, ..*g };
+    let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out)
             .enumerate()
             .for_each(|(b, dst)| {
                 let tin = &times[b * frame_in..(b + 1) * frame_in];
-                let (exact, flagged) = sample(tin, &kt, kernel, g, time, thr, avx2, dst);
+                let (exact, flagged) = sample(tin, &kt, kernel, g, time, (thr, &bounds), avx2, dst);
                 EXACT_SUMS.fetch_add(exact, Ordering::Relaxed);
                 let (mut frame, mut dense) = (Vec::new(), Vec::new());
                 for (t, _) in flagged.iter().enumerate().filter(|(_, f)| **f) {
@@ -196,28 +195,54 @@ fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, (i, j): (usize, usize)
     acc
 }
 
+/// `(lo, hi)` in f32 such that, for an f32 sum `p` (our order) of `m` non-negative terms, `p > hi`
+/// proves the dense f32 sum of the same terms (its order) is above `thr`, and `p <= lo` proves it
+/// is not. Both sums lie within `γ·S` of the exact sum `S` (`γ = m·u / (1 − m·u)`, `u = 2⁻²⁴`),
+/// so the dense sum is within `2γ/(1 − γ)·p` of `p`; `m + 2` and the outward rounding of the
+/// bounds to f32 leave slack, and `ABS` covers subnormal results.
+fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
+    let mu = (m as f64 + 2.0) / 16_777_216.0;
+    let gamma = mu / (1.0 - mu);
+    let k = 2.0 * gamma / (1.0 - gamma);
+    let abs = 2.0 * (m as f64 + 2.0) * ABS;
+    let thr = thr as f64;
+    let hi = (thr + abs) / (1.0 - k);
+    let lo = (thr - abs) / (1.0 + k);
+    let mut hi32 = hi as f32;
+    if (hi32 as f64) < hi {
+        hi32 = hi32.next_up();
+    }
+    let mut lo32 = lo as f32;
+    if (lo32 as f64) > lo {
+        lo32 = lo32.next_down();
+    }
+    (lo32, hi32)
+}
+
 /// One sample of [`conv_fire_times`]; returns how many neurons were decided by their exact f32
 /// sum, and the time steps whose frame must be recomputed densely (GEMM-path frames).
+///
+/// Per output pixel the active inputs of the receptive field are bucketed by spike time; the
+/// potentials of all `O` channels then grow bucket by bucket (one contiguous kernel row per input)
+/// and are tested after each step that added something, until every channel has fired.
 #[allow(clippy::too_many_arguments)]
 fn sample(
     tin: &[u8],
-    kt: &[f64],
+    kt: &[f32],
     kernel: &[f32],
     g: &Geometry,
     time: usize,
-    thr32: f32,
+    (thr, bounds): (f32, &[(f32, f32)]),
     avx2: bool,
     dst: &mut [u8],
 ) -> (usize, Vec<bool>) {
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
     let plane = g.oh * g.ow;
-    let thr = thr32 as f64;
     let never = time as u8;
-    let mut acc = vec![0f64; time * o];
-    let mut pot = vec![0f64; o];
+    let mut pot = vec![0f32; o];
     let mut res = vec![never; o];
-    let mut count = vec![0u32; time];
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
     let mut unsure = Vec::new();
     let mut exact = 0;
     let mut flagged = vec![false; time];
@@ -237,8 +262,9 @@ fn sample(
     }
     for i in 0..g.oh {
         for j in 0..g.ow {
-            acc.fill(0.0);
-            count.fill(0);
+            for b in buckets.iter_mut() {
+                b.clear();
+            }
             for c in 0..g.channels {
                 for u in 0..g.kh {
                     let y = (i * g.sy + u) as isize - g.top as isize;
@@ -252,50 +278,53 @@ fn sample(
                             continue;
                         }
                         let t = row[x as usize] as usize;
-                        if t >= time {
-                            continue;
+                        if t < time {
+                            buckets[t].push(((c * g.kh + u) * g.kw + v) as u32);
                         }
-                        count[t] += 1;
-                        let r = (c * g.kh + u) * g.kw + v;
-                        add_row(avx2, &mut acc[t * o..(t + 1) * o], &kt[r * o..(r + 1) * o]);
                     }
                 }
             }
             pot.fill(0.0);
             res.fill(never);
-            let mut m = 0u32;
-            for t in 0..time {
-                m += count[t];
-                let rel = (m as f64 + 2.0) * REL;
-                let abs = (m as f64 + 2.0) * ABS;
+            let mut undecided = o;
+            let mut m = 0;
+            for (t, bucket) in buckets.iter().enumerate() {
+                // Without new inputs the potentials, bounds and exact sums are unchanged.
+                if bucket.is_empty() && t > 0 {
+                    continue;
+                }
+                for &r in bucket {
+                    let r = r as usize;
+                    add_row(avx2, &mut pot, &kt[r * o..(r + 1) * o]);
+                }
+                m += bucket.len();
+                let (lo, hi) = bounds[m];
                 unsure.clear();
-                for (oo, ((p, a), r)) in pot
-                    .iter_mut()
-                    .zip(&acc[t * o..(t + 1) * o])
-                    .zip(&mut res)
-                    .enumerate()
-                {
-                    *p += *a;
+                for (oo, (p, r)) in pot.iter().zip(res.iter_mut()).enumerate() {
                     if *r == never {
-                        let margin = rel * *p + abs;
-                        if *p - margin > thr {
+                        if *p > hi {
                             *r = t as u8;
-                        } else if *p + margin > thr {
+                            undecided -= 1;
+                        } else if *p > lo {
                             unsure.push(oo);
                         }
                     }
                 }
                 if t >= sparse_until {
                     flagged[t] |= !unsure.is_empty();
-                    continue;
-                }
-                for &oo in &unsure {
-                    let row = &kernel[oo * rf..(oo + 1) * rf];
-                    if exact_potential(tin, row, g, (i, j), t) > thr32 {
-                        res[oo] = t as u8;
+                } else {
+                    for &oo in &unsure {
+                        let row = &kernel[oo * rf..(oo + 1) * rf];
+                        if exact_potential(tin, row, g, (i, j), t) > thr {
+                            res[oo] = t as u8;
+                            undecided -= 1;
+                        }
                     }
+                    exact += unsure.len();
                 }
-                exact += unsure.len();
+                if undecided == 0 {
+                    break;
+                }
             }
             let pix = i * g.ow + j;
             for (oo, r) in res.iter().enumerate() {
@@ -366,4 +395,55 @@ pub(crate) fn first_crossing<T: Element>(pot: &[T], thr: T, time: usize, n: usiz
                 }
             });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decision_bounds;
+
+    /// The bounds are sound: for sums of the same non-negative f32 terms in two orders (forward,
+    /// backward, and largest-first), `p > hi` implies the other sum is above the threshold and
+    /// `p <= lo` implies it is not, for thresholds at, just around and far from the sums.
+    #[test]
+    fn decision_bounds_are_sound_for_any_summation_order() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let sum = |v: &[f32]| v.iter().fold(0f32, |a, b| a + b);
+        let mut decided = 0;
+        for case in 0..3000 {
+            let m = 1 + (next() % 400) as usize;
+            let scale = [1.0, 1e-3, 1e-38, 3.0][case % 4];
+            let mut v: Vec<f32> = (0..m)
+                .map(|_| (next() >> 40) as f32 / (1u64 << 24) as f32 * scale)
+                .collect();
+            if case % 5 == 0 {
+                v[0] = 1.0; // one large term among small ones: order matters most
+            }
+            let p = sum(&v);
+            let mut orders = vec![v.iter().rev().copied().collect::<Vec<_>>()];
+            let mut sorted = v.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            orders.push(sorted);
+            for d in orders.iter().map(|o| sum(o)) {
+                for thr in [d, d.next_up(), d.next_down(), p, p * 0.999, p * 1.001, 0.0] {
+                    let (lo, hi) = decision_bounds(m as u32, thr);
+                    assert!(lo <= hi, "lo {lo} > hi {hi}");
+                    if p > hi {
+                        assert!(d > thr, "p {p} > hi {hi} but dense {d} <= thr {thr}");
+                        decided += 1;
+                    } else if p <= lo {
+                        assert!(d <= thr, "p {p} <= lo {lo} but dense {d} > thr {thr}");
+                        decided += 1;
+                    }
+                }
+            }
+        }
+        // Far thresholds are decided by the bounds alone, so most cases must be.
+        assert!(decided > 10_000, "only {decided} decisions");
+    }
 }
