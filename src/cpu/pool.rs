@@ -111,6 +111,9 @@ fn take_max<T: Element>(acc: &mut T, x: T) {
 /// rows (first row on ties), which picks the same element and reuses row maxima between
 /// overlapping windows; the row pass is a contiguous loop the compiler vectorises.
 pub(crate) fn max_pool<T: Element>(src: &[T], dst: &mut [T], g: &PoolGeom) {
+    if T::DTYPE == crate::DType::U8 {
+        return max_pool_u8(bytemuck::cast_slice(src), bytemuck::cast_slice_mut(dst), g);
+    }
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow);
     let spans = col_spans(g);
     let (kx, sx) = (g.kernel.x, g.stride.x);
@@ -161,6 +164,37 @@ pub(crate) fn max_pool<T: Element>(src: &[T], dst: &mut [T], g: &PoolGeom) {
                         }
                         if bottom_pad {
                             orow.iter_mut().for_each(|a| take_max(a, zero));
+                        }
+                    }
+                },
+            );
+    });
+}
+
+/// [`max_pool`] for u8 (rank spikes, spike counts): every value is `>= 0`, so zero padding never
+/// changes a maximum and ties cannot be told apart. The window's data rows are combined first with
+/// a contiguous element-wise max (vectorised), then each output takes the max of its data columns:
+/// the same values as the row-major scan, with the per-element work on whole rows.
+fn max_pool_u8(src: &[u8], dst: &mut [u8], g: &PoolGeom) {
+    let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow);
+    let spans = col_spans(g);
+    runtime::install(|| {
+        dst.par_chunks_mut(oh * ow)
+            .zip(src.par_chunks(h * w))
+            .with_min_len(min_planes(h * w))
+            .for_each_init(
+                || vec![0u8; w],
+                |colmax, (out, inp)| {
+                    for (i, orow) in out.chunks_exact_mut(ow).enumerate() {
+                        let (r0, r1, _, _) = clip(i * g.stride.y, g.kernel.y, g.pad.top, h);
+                        colmax.fill(0);
+                        for row in inp[r0 * w..r1 * w].chunks_exact(w) {
+                            for (a, &x) in colmax.iter_mut().zip(row) {
+                                *a = (*a).max(x);
+                            }
+                        }
+                        for (o, sp) in orow.iter_mut().zip(&spans) {
+                            *o = colmax[sp.c0..sp.c1].iter().copied().max().unwrap_or(0);
                         }
                     }
                 },
