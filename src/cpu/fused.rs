@@ -173,10 +173,15 @@ pub(crate) fn conv_fire_times(
     });
 }
 
-/// The dense path's f32 potential of output `row` (its kernel row) at pixel `(i, j)` after time
-/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order.
-fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, (i, j): (usize, usize), t: usize) -> f32 {
-    let mut acc = 0f32;
+/// Calls `f(r, t)` for every in-bounds input of the receptive field of output pixel `(i, j)`, in
+/// receptive-field order `r = (c·kh + u)·kw + v`, with its spike time `t` (`>= time` = never).
+#[inline(always)]
+fn for_each_input(
+    tin: &[u8],
+    g: &Geometry,
+    (i, j): (usize, usize),
+    mut f: impl FnMut(usize, usize),
+) {
     for c in 0..g.channels {
         for u in 0..g.kh {
             let y = (i * g.sy + u) as isize - g.top as isize;
@@ -186,12 +191,23 @@ fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, (i, j): (usize, usize)
             let src = &tin[(c * g.height + y as usize) * g.width..][..g.width];
             for v in 0..g.kw {
                 let x = (j * g.sx + v) as isize - g.left as isize;
-                if x >= 0 && x < g.width as isize && (src[x as usize] as usize) <= t {
-                    acc += row[(c * g.kh + u) * g.kw + v];
+                if x >= 0 && x < g.width as isize {
+                    f((c * g.kh + u) * g.kw + v, src[x as usize] as usize);
                 }
             }
         }
     }
+}
+
+/// The dense path's f32 potential of output `row` (its kernel row) at pixel `(i, j)` after time
+/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order.
+fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, pix: (usize, usize), t: usize) -> f32 {
+    let mut acc = 0f32;
+    for_each_input(tin, g, pix, |r, s| {
+        if s <= t {
+            acc += row[r];
+        }
+    });
     acc
 }
 
@@ -265,25 +281,11 @@ fn sample(
             for b in buckets.iter_mut() {
                 b.clear();
             }
-            for c in 0..g.channels {
-                for u in 0..g.kh {
-                    let y = (i * g.sy + u) as isize - g.top as isize;
-                    if y < 0 || y >= g.height as isize {
-                        continue;
-                    }
-                    let row = &tin[(c * g.height + y as usize) * g.width..][..g.width];
-                    for v in 0..g.kw {
-                        let x = (j * g.sx + v) as isize - g.left as isize;
-                        if x < 0 || x >= g.width as isize {
-                            continue;
-                        }
-                        let t = row[x as usize] as usize;
-                        if t < time {
-                            buckets[t].push(((c * g.kh + u) * g.kw + v) as u32);
-                        }
-                    }
+            for_each_input(tin, g, (i, j), |r, t| {
+                if t < time {
+                    buckets[t].push(r as u32);
                 }
-            }
+            });
             pot.fill(0.0);
             res.fill(never);
             let mut undecided = o;
