@@ -376,36 +376,39 @@ fn main() {
     drop(train);
     drop(work);
     let mut c1b = c1.clone();
+    c1b.kernel = c1.kernel.copy().unwrap();
+    let mut c1d = c1.clone();
+    c1d.kernel = c1.kernel.copy().unwrap();
+    // The training steps through the fused step (`Conv::stdp_step`, identical winners and
+    // kernels, tests/fused_step.rs); `rezghi_l1_step_dense` keeps the composition for reference.
     time_it("rezghi_l1_step", &mut || {
         let s = code_of(log.forward(&x).unwrap());
-        let o = threshold_inhibit(c1b.forward(&s).unwrap(), 16.0);
+        c1b.stdp_step(&s, 16.0, 3, 5).unwrap();
+    });
+    time_it("rezghi_l1_step_dense", &mut || {
+        let s = code_of(log.forward(&x).unwrap());
+        let o = threshold_inhibit(c1d.forward(&s).unwrap(), 16.0);
         let w = spyker::convwta(&o, 3, 5, 0.0).unwrap();
-        c1b.stdp(&s, &w, &fire(&o, 0.0)).unwrap();
+        c1d.stdp(&s, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("rezghi_l2_step", &mut || {
         let (_, p1) = rezghi_l1_times(&c1, &x);
-        let a1 = spyker::times_to_spikes(&p1, T).unwrap();
-        let o = threshold_inhibit(c2.forward(&a1).unwrap(), 5.0);
-        let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
-        c2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
+        c2.stdp_step_times(&p1, T, 5.0, 1, 8).unwrap();
     });
     time_it("kheradpisheh_l2_step", &mut || {
         let a1 = spyker::times_to_spikes(&kh_l1_times(&x), T).unwrap();
         spyker::inhibit_inplace(&a1, 0.0).unwrap();
-        let o = threshold_inhibit(k2.forward(&a1).unwrap(), 1.0);
-        let w = spyker::convwta(&o, 1, 8, 0.0).unwrap();
-        k2.stdp(&a1, &w, &fire(&o, 0.0)).unwrap();
+        k2.stdp_step(&a1, 1.0, 1, 8).unwrap();
     });
     let json = |v: &[(String, f64)]| {
         let items: Vec<String> = v.iter().map(|(k, x)| format!("\"{k}\": {x:.6e}")).collect();
         items.join(", ")
     };
     println!(
-        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"exact_sums\": {}, \"recomputed_frames\": {}, \"seconds\": {{{}}}, \"peak_mb\": {{{}}}, \"heap_mb\": {{{}}}}}",
+        "{{\"library\": \"spyker-rs\", \"threads\": {}, \"batch\": {}, \"exact_sums\": {}, \"seconds\": {{{}}}, \"peak_mb\": {{{}}}, \"heap_mb\": {{{}}}}}",
         a.threads,
         a.batch,
         spyker::fused_exact_sums(),
-        spyker::fused_recomputed_frames(),
         json(&res),
         json(&peaks),
         json(&heaps)

@@ -5,7 +5,7 @@
 pub mod classify;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use spyker::{Conv, DType, STDPConfig, Tensor};
+use spyker::{Conv, STDPConfig, Tensor};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -259,7 +259,7 @@ pub struct StdpLayer {
 }
 
 /// Trains `layer` with STDP: per batch `pot = inhibit(threshold(conv(a), θ))`,
-/// `layer.stdp(a, convwta(pot), fire(pot))`, where `a = input(images)`.
+/// `layer.stdp(a, convwta(pot), fire(pot))`, where `a = input(images)` (`Conv::stdp_step`).
 pub fn train_layer(
     name: &str,
     layer: &mut Conv,
@@ -278,12 +278,9 @@ pub fn train_layer(
             if spec.inhibit_input {
                 spyker::inhibit_inplace(&a, 0.0)?;
             }
-            let pot = layer.forward(&a)?;
-            spyker::threshold_inplace(&pot, spec.threshold, 0.0)?;
-            spyker::inhibit_inplace(&pot, 0.0)?;
-            let winners = spyker::convwta(&pot, spec.radius, spec.count, 0.0)?;
-            let out = spyker::fire(&pot, 0.0, DType::U8, spyker::Code::Rank)?;
-            layer.stdp(&a, &winners, &out)?;
+            // The whole step, fused on spike times when `a` is rank-coded (same winners and
+            // weights as the composition, tests/fused_step.rs).
+            layer.stdp_step(&a, spec.threshold, spec.radius, spec.count)?;
             if let Some(st) = step.as_mut() {
                 st.update(layer, e - s);
             }

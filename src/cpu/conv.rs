@@ -24,6 +24,7 @@ pub(crate) trait Acc: Element {
         m: usize,
         n: usize,
         k: usize,
+        read_dst: bool,
         dst: *mut Self,
         dst_rs: isize,
         dst_cs: isize,
@@ -52,6 +53,7 @@ macro_rules! impl_acc {
                 m: usize,
                 n: usize,
                 k: usize,
+                read_dst: bool,
                 dst: *mut Self,
                 dst_rs: isize,
                 dst_cs: isize,
@@ -62,8 +64,9 @@ macro_rules! impl_acc {
                 rhs_rs: isize,
                 rhs_cs: isize,
             ) {
-                // SAFETY: forwarded from the caller. `read_dst = false` means the accumulators
-                // start at +0.0, so an all-zero sum is +0.0 like the original's (never -0.0).
+                // SAFETY: forwarded from the caller. The accumulators start at +0.0, so an
+                // all-zero sum is +0.0 like the original's (never -0.0); with `read_dst` the
+                // block's sum is then added to `dst` (alpha = beta = 1: one rounding).
                 unsafe {
                     gemm::gemm(
                         m,
@@ -72,14 +75,14 @@ macro_rules! impl_acc {
                         dst,
                         dst_cs,
                         dst_rs,
-                        false,
+                        read_dst,
                         lhs,
                         lhs_cs,
                         lhs_rs,
                         rhs,
                         rhs_cs,
                         rhs_rs,
-                        0.0,
+                        1.0,
                         1.0,
                         false,
                         false,
@@ -237,23 +240,7 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
             Some(sk) if use_sparse => sk.frame(sp, g, target),
             _ => {
                 im2col::<I, T>(frame, g, col);
-                // SAFETY: weights is [o × k], col is [k × p] and target is [o × p], row-major.
-                unsafe {
-                    T::Acc::gemm(
-                        o,
-                        p,
-                        k,
-                        target.as_mut_ptr(),
-                        p as isize,
-                        1,
-                        weights.as_ptr(),
-                        k as isize,
-                        1,
-                        col.as_ptr(),
-                        p as isize,
-                        1,
-                    );
-                }
+                gemm_blocked(o, p, k, &weights, col, target);
             }
         }
         if !direct {
@@ -279,14 +266,65 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     });
 }
 
+/// Longest run of the receptive field summed in one sequence; longer patches are summed block by
+/// block and the block sums added in order. Every path (GEMM, sparse kernel, the fused fast path's
+/// single-neuron sums) follows this order, so the dense potential of any neuron can be redone
+/// alone. 512 is what the `gemm` crate (0.18) sums in one block on every machine: it splits `k`
+/// only beyond `max(512, its L1-derived block)` (tested below).
+pub(crate) const SUM_BLOCK: usize = 512;
+
+/// `dst [o × p] = w [o × k] · col [k × p]` (row-major) in the blocked order of [`SUM_BLOCK`]:
+/// each output is `((s₀ + s₁) + s₂) + …` with `s_b` the sequential FMA sum of block `b` from +0.0.
+fn gemm_blocked<A: Acc>(o: usize, p: usize, k: usize, w: &[A], col: &[A], dst: &mut [A]) {
+    assert!(w.len() >= o * k && col.len() >= k * p && dst.len() >= o * p);
+    if o == 1 || p == 1 {
+        // The `gemm` crate's matrix-vector kernels split the sum across vector lanes.
+        for oo in 0..o {
+            for j in 0..p {
+                let mut total = A::zero();
+                for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
+                    let mut acc = A::zero();
+                    for kk in k0..(k0 + SUM_BLOCK).min(k) {
+                        acc = w[oo * k + kk].fma(col[kk * p + j], acc);
+                    }
+                    total = if b == 0 { acc } else { total.add(acc) };
+                }
+                dst[oo * p + j] = total;
+            }
+        }
+        return;
+    }
+    for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
+        let kb = SUM_BLOCK.min(k - k0);
+        // SAFETY: the block of w is [o × kb] with row stride k, the block of col [kb × p] with
+        // row stride p, dst [o × p]; all in bounds (asserted above).
+        unsafe {
+            A::gemm(
+                o,
+                p,
+                kb,
+                b > 0,
+                dst.as_mut_ptr(),
+                p as isize,
+                1,
+                w[k0..].as_ptr(),
+                k as isize,
+                1,
+                col[k0 * p..].as_ptr(),
+                p as isize,
+                1,
+            );
+        }
+    }
+}
+
 /// Frames with at most `1 / SPARSE_DENSITY_DIV` non-zero inputs (spike trains) take the sparse
 /// path: the work is proportional to the spikes instead of the whole input.
 const SPARSE_DENSITY_DIV: usize = 3;
 
 /// Whether a frame of `len` inputs, `nonzero` of them non-zero, takes the sparse path (given a
-/// finite kernel). The fused fast path relies on it: only sparse-path potentials are sums in
-/// plain receptive-field order (the GEMM blocks and reorders long sums).
-pub(crate) fn takes_sparse_path(nonzero: usize, len: usize) -> bool {
+/// finite kernel).
+fn takes_sparse_path(nonzero: usize, len: usize) -> bool {
     nonzero * SPARSE_DENSITY_DIV <= len
 }
 
@@ -298,9 +336,10 @@ const CHUNK: usize = 32;
 ///
 /// For every output pixel the sparse path adds `w[o, k] · x[k]` over the non-zero inputs `x[k]`
 /// of its patch in increasing `k`, starting from +0.0, with a fused multiply-add (a plain add when
-/// `x[k] = 1`, which rounds identically). The GEMM path computes the same sequence of roundings
-/// (sequential FMA over `k` from +0.0), and a skipped zero input would have added ±0.0 to a sum
-/// that is never -0.0; so both paths give the same bits.
+/// `x[k] = 1`, which rounds identically), block by block ([`SUM_BLOCK`]). The GEMM path computes
+/// the same sequence of roundings ([`gemm_blocked`]), and a skipped zero input would have added
+/// ±0.0 to a sum that is never -0.0 (so is a skipped all-zero block); so both paths give the same
+/// bits.
 struct SparseKernel<A> {
     wt: Vec<A>,
     outputs: usize,
@@ -503,23 +542,44 @@ fn accumulate_body<A: Acc>(
 ) {
     for (oc, out) in out.chunks_exact_mut(CHUNK).enumerate() {
         let oc = oc * CHUNK;
-        let mut acc = [A::zero(); CHUNK];
-        if binary {
-            for &(k, _) in list {
-                let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
-                for (a, w) in acc.iter_mut().zip(w) {
-                    *a = a.add(*w);
+        let mut total = [A::zero(); CHUNK];
+        // One run of `list` per SUM_BLOCK of the patch (`list` is in increasing `k`).
+        let mut rest = list;
+        let mut first = true;
+        while let Some(&(k0, _)) = rest.first() {
+            let block = k0 / SUM_BLOCK;
+            let len = rest
+                .iter()
+                .position(|&(k, _)| k / SUM_BLOCK != block)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(len);
+            rest = tail;
+            let mut acc = [A::zero(); CHUNK];
+            if binary {
+                for &(k, _) in run {
+                    let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
+                    for (a, w) in acc.iter_mut().zip(w) {
+                        *a = a.add(*w);
+                    }
+                }
+            } else {
+                for &(k, x) in run {
+                    let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
+                    for (a, w) in acc.iter_mut().zip(w) {
+                        *a = w.fma(x, *a);
+                    }
                 }
             }
-        } else {
-            for &(k, x) in list {
-                let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
-                for (a, w) in acc.iter_mut().zip(w) {
-                    *a = w.fma(x, *a);
+            if first {
+                total = acc;
+                first = false;
+            } else {
+                for (t, a) in total.iter_mut().zip(&acc) {
+                    *t = t.add(*a);
                 }
             }
         }
-        out.copy_from_slice(&acc);
+        out.copy_from_slice(&total);
     }
 }
 
@@ -527,83 +587,108 @@ fn accumulate_body<A: Acc>(
 mod tests {
     use super::*;
 
-    /// The sparse and GEMM paths give identical bits on spike and small-integer inputs with
-    /// general float kernels, over strides and pads.
-    #[test]
-    fn sparse_and_gemm_paths_agree_bit_for_bit() {
-        let mut state = 12345u64;
-        let mut next = move || {
+    fn rng(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
-        for (sy, sx, top, left, kh, kw, maxval) in [
-            (1, 1, 2, 2, 5, 5, 1u64),
-            (2, 1, 1, 0, 3, 4, 1),
-            (1, 3, 0, 3, 4, 2, 3),
-            (1, 1, 1, 1, 3, 3, 255),
-        ] {
-            let (c, h, w, o) = (3, 11, 10, 37);
-            let oh = (h + 2 * top - kh) / sy + 1;
-            let ow = (w + 2 * left - kw) / sx + 1;
-            let g = Geometry {
-                frames: 1,
-                channels: c,
-                height: h,
-                width: w,
-                outputs: o,
-                kh,
-                kw,
-                sy,
-                sx,
-                top,
-                left,
-                oh,
-                ow,
-            };
-            let input: Vec<u8> = (0..c * h * w)
-                .map(|_| {
-                    if next() % 4 == 0 {
-                        (next() % maxval + 1) as u8
-                    } else {
-                        0
+        }
+    }
+
+    fn geometry(c: usize, h: usize, w: usize, o: usize, k: (usize, usize)) -> Geometry {
+        Geometry {
+            frames: 1,
+            channels: c,
+            height: h,
+            width: w,
+            outputs: o,
+            kh: k.0,
+            kw: k.1,
+            sy: 1,
+            sx: 1,
+            top: 1,
+            left: 1,
+            oh: h + 2 - k.0 + 1,
+            ow: w + 2 - k.1 + 1,
+        }
+    }
+
+    /// The documented order: sequential sums of the active weights over blocks of
+    /// [`SUM_BLOCK`] receptive-field entries from +0.0, block sums added in order.
+    fn blocked_reference(input: &[f32], weights: &[f32], g: &Geometry) -> Vec<f32> {
+        let k = g.patch();
+        let mut out = vec![0f32; g.outputs * g.oh * g.ow];
+        for oo in 0..g.outputs {
+            for i in 0..g.oh {
+                for j in 0..g.ow {
+                    let (mut total, mut acc) = (0f32, 0f32);
+                    for r in 0..k {
+                        if r > 0 && r % SUM_BLOCK == 0 {
+                            total += acc;
+                            acc = 0.0;
+                        }
+                        let (ch, u, v) = (r / (g.kh * g.kw), (r / g.kw) % g.kh, r % g.kw);
+                        let (y, x) = ((i + u) as isize - 1, (j + v) as isize - 1);
+                        if y >= 0 && x >= 0 && (y as usize) < g.height && (x as usize) < g.width {
+                            let at = (ch * g.height + y as usize) * g.width + x as usize;
+                            acc = weights[oo * k + r].mul_add(input[at], acc);
+                        }
                     }
-                })
+                    out[(oo * g.oh + i) * g.ow + j] = total + acc;
+                }
+            }
+        }
+        out
+    }
+
+    /// Both paths of `conv` (GEMM for dense frames, the sparse kernel for sparse ones) follow
+    /// the blocked receptive-field order bit for bit, for patches within one block and across
+    /// several, one output channel or one output pixel (the matrix-vector cases) included.
+    #[test]
+    fn both_paths_sum_in_the_blocked_receptive_field_order() {
+        let mut next = rng(777);
+        for (c, kh, kw, o, h, w) in [
+            (6, 5, 5, 19, 9, 8),
+            (32, 2, 2, 19, 9, 8),
+            (128, 2, 2, 7, 5, 6),
+            (57, 3, 3, 11, 6, 6),
+            (100, 3, 3, 13, 6, 5),
+            (250, 5, 5, 9, 4, 4),
+            (60, 3, 3, 1, 6, 6),
+            (60, 3, 3, 6, 1, 1),
+            (700, 1, 1, 5, 1, 1),
+        ] {
+            let g = geometry(c, h, w, o, (kh, kw));
+            let k = g.patch();
+            let weights: Vec<f32> = (0..o * k)
+                .map(|_| (next() % 1_000_003) as f32 / 7e5)
                 .collect();
-            let weights: Vec<f32> = (0..o * c * kh * kw)
-                .map(|_| (next() % 2_000_001) as f32 / 1e6 - 1.0)
-                .collect();
-            let mut col = vec![0f32; c * kh * kw * oh * ow];
-            im2col::<u8, f32>(&input, &g, &mut col);
-            let mut dense = vec![0f32; o * oh * ow];
-            unsafe {
-                f32::gemm(
-                    o,
-                    oh * ow,
-                    c * kh * kw,
-                    dense.as_mut_ptr(),
-                    (oh * ow) as isize,
-                    1,
-                    weights.as_ptr(),
-                    (c * kh * kw) as isize,
-                    1,
-                    col.as_ptr(),
-                    (oh * ow) as isize,
-                    1,
+            // Two thirds active (GEMM) with spikes and small integers; a tenth (sparse kernel).
+            for (active, maxval) in [(667u64, 1u64), (667, 3), (100, 1)] {
+                let input: Vec<f32> = (0..c * h * w)
+                    .map(|_| {
+                        if next() % 1000 < active {
+                            (next() % maxval + 1) as f32
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                let mut got = vec![f32::NAN; o * g.oh * g.ow];
+                conv::<f32, f32>(&input, &weights, &mut got, &g);
+                let want = blocked_reference(&input, &weights, &g);
+                let bad = got
+                    .iter()
+                    .zip(&want)
+                    .filter(|(a, b)| a.to_bits() != b.to_bits())
+                    .count();
+                assert_eq!(
+                    bad, 0,
+                    "patch {k}, {o} outputs, {h}x{w}, {active}/1000 active"
                 );
             }
-            let sk = SparseKernel::new(&weights, o, c * kh * kw);
-            let mut sparse = vec![f32::NAN; o * oh * ow];
-            let mut sp = Spikes::default();
-            sp.collect::<u8, f32>(&input, &g);
-            sk.frame(&mut sp, &g, &mut sparse);
-            let a: Vec<u32> = dense.iter().map(|x| x.to_bits()).collect();
-            let b: Vec<u32> = sparse.iter().map(|x| x.to_bits()).collect();
-            assert_eq!(
-                a, b,
-                "stride ({sy},{sx}) pad ({top},{left}) kernel {kh}x{kw}"
-            );
         }
     }
 }

@@ -60,6 +60,7 @@ pub(crate) fn fc<I: Element, T: Kernel>(
                 rows,
                 outputs,
                 inputs,
+                false,
                 target.as_mut_ptr(),
                 outputs as isize,
                 1,

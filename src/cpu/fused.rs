@@ -7,16 +7,13 @@
 //! each active input's weights into the bucket of its spike time and running a prefix sum over
 //! time: about the work of one convolution instead of `T`.
 //!
-//! Exactness: the dense path (`conv` then `fire`) computes each potential as an f32 sum. The
-//! fast path sums the same terms in f32 in its own order and only trusts a decision when its
-//! potential lies outside a rigorous bound of the difference of the two roundings (`2γ_m · S`,
-//! `m` = number of non-zero terms, since products with 0 and 1 are exact; see
-//! [`decision_bounds`]). A neuron inside the bound (a potential at or within rounding
-//! of the threshold) is decided by the dense path's own value: when the dense path would take its
-//! sparse kernel for that frame, the potential is the f32 sum of the active weights in increasing
-//! receptive-field order from +0.0 (documented in `cpu::conv`), which is redone for that neuron
-//! alone; otherwise (a dense frame goes through the GEMM, whose order is its own) the whole frame
-//! is recomputed with `cpu::conv` (per-frame results do not depend on the batch).
+//! Exactness: the dense path (`conv` then `fire`) computes each potential as an f32 sum in a
+//! documented order (`cpu::conv::SUM_BLOCK`: receptive-field order, block sums added). The fast
+//! path sums the same terms in f32 in its own order and only trusts a decision when its potential
+//! lies outside a rigorous bound of the difference of the two roundings (`2γ_m · S`, `m` = number
+//! of non-zero terms, since products with 0 and 1 are exact; see [`decision_bounds`]). A neuron
+//! inside the bound (a potential at or within rounding of the threshold) is decided by redoing
+//! its dense sum alone ([`exact_potential`]).
 
 use crate::cpu::conv::{self, Geometry};
 use crate::Element;
@@ -25,8 +22,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Neurons decided by their exact f32 sum since start (diagnostics for benches and tests).
 pub(crate) static EXACT_SUMS: AtomicUsize = AtomicUsize::new(0);
-/// Frames recomputed with the dense convolution since start (diagnostics).
-pub(crate) static RECOMPUTED_FRAMES: AtomicUsize = AtomicUsize::new(0);
 
 /// Spike times of cumulative 0/1 trains `spikes` `[B, T, N]` into `times` `[B, N]` (`T` = never).
 /// Returns false (leaving `times` unspecified) when a value is not 0/1 or a train is not
@@ -97,7 +92,7 @@ unsafe fn add_row_avx2(a: &mut [f32], w: &[f32]) {
 }
 
 #[inline(always)]
-fn add_row(avx2: bool, a: &mut [f32], w: &[f32]) {
+pub(super) fn add_row(avx2: bool, a: &mut [f32], w: &[f32]) {
     #[cfg(target_arch = "x86_64")]
     if avx2 {
         // SAFETY: only called with `avx2` true when the CPU reports AVX2.
@@ -108,7 +103,7 @@ fn add_row(avx2: bool, a: &mut [f32], w: &[f32]) {
     add_row_generic(a, w)
 }
 
-fn has_avx2() -> bool {
+pub(super) fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
@@ -120,7 +115,7 @@ fn has_avx2() -> bool {
 }
 
 /// Absolute bound per operation for subnormal f32 results.
-const ABS: f64 = 1.401_298_464_324_817e-45;
+pub(super) const ABS: f64 = 1.401_298_464_324_817e-45;
 
 /// First time step at which each output neuron of `g` (`frames` ignored) fires, for every sample:
 /// `times` `[B, C, H, W]` spike times (`>= time` = never), `kernel` `[O, C, kh, kw]` non-negative
@@ -146,29 +141,14 @@ pub(crate) fn conv_fire_times(
     let frame_in = g.channels * g.height * g.width;
     let frame_out = o * g.oh * g.ow;
     let avx2 = has_avx2();
-    let g1 = Geometry { frames: 1, ..*g };
     let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out)
             .enumerate()
             .for_each(|(b, dst)| {
                 let tin = &times[b * frame_in..(b + 1) * frame_in];
-                let (exact, flagged) = sample(tin, &kt, kernel, g, time, (thr, &bounds), avx2, dst);
+                let exact = sample(tin, &kt, kernel, g, time, (thr, &bounds), avx2, dst);
                 EXACT_SUMS.fetch_add(exact, Ordering::Relaxed);
-                let (mut frame, mut dense) = (Vec::new(), Vec::new());
-                for (t, _) in flagged.iter().enumerate().filter(|(_, f)| **f) {
-                    RECOMPUTED_FRAMES.fetch_add(1, Ordering::Relaxed);
-                    frame.clear();
-                    frame.extend(tin.iter().map(|s| f32::from(u8::from(*s as usize <= t))));
-                    dense.clear();
-                    dense.resize(frame_out, 0f32);
-                    conv::conv::<f32, f32>(&frame, kernel, &mut dense, &g1);
-                    for (d, p) in dst.iter_mut().zip(&dense) {
-                        if *p > thr && (*d as usize) > t {
-                            *d = t as u8;
-                        }
-                    }
-                }
             });
     });
 }
@@ -176,7 +156,7 @@ pub(crate) fn conv_fire_times(
 /// Calls `f(r, t)` for every in-bounds input of the receptive field of output pixel `(i, j)`, in
 /// receptive-field order `r = (c·kh + u)·kw + v`, with its spike time `t` (`>= time` = never).
 #[inline(always)]
-fn for_each_input(
+pub(super) fn for_each_input(
     tin: &[u8],
     g: &Geometry,
     (i, j): (usize, usize),
@@ -200,15 +180,27 @@ fn for_each_input(
 }
 
 /// The dense path's f32 potential of output `row` (its kernel row) at pixel `(i, j)` after time
-/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order.
-fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, pix: (usize, usize), t: usize) -> f32 {
-    let mut acc = 0f32;
+/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order, block
+/// sums of `conv::SUM_BLOCK` entries added in order.
+pub(super) fn exact_potential(
+    tin: &[u8],
+    row: &[f32],
+    g: &Geometry,
+    pix: (usize, usize),
+    t: usize,
+) -> f32 {
+    let (mut total, mut acc, mut block) = (0f32, 0f32, 0);
     for_each_input(tin, g, pix, |r, s| {
         if s <= t {
+            if r / conv::SUM_BLOCK != block {
+                total += acc;
+                acc = 0.0;
+                block = r / conv::SUM_BLOCK;
+            }
             acc += row[r];
         }
     });
-    acc
+    total + acc
 }
 
 /// `(lo, hi)` in f32 such that, for an f32 sum `p` (our order) of `m` non-negative terms, `p > hi`
@@ -216,7 +208,7 @@ fn exact_potential(tin: &[u8], row: &[f32], g: &Geometry, pix: (usize, usize), t
 /// is not. Both sums lie within `γ·S` of the exact sum `S` (`γ = m·u / (1 − m·u)`, `u = 2⁻²⁴`),
 /// so the dense sum is within `2γ/(1 − γ)·p` of `p`; `m + 2` and the outward rounding of the
 /// bounds to f32 leave slack, and `ABS` covers subnormal results.
-fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
+pub(super) fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
     let mu = (m as f64 + 2.0) / 16_777_216.0;
     let gamma = mu / (1.0 - mu);
     let k = 2.0 * gamma / (1.0 - gamma);
@@ -236,7 +228,7 @@ fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
 }
 
 /// One sample of [`conv_fire_times`]; returns how many neurons were decided by their exact f32
-/// sum, and the time steps whose frame must be recomputed densely (GEMM-path frames).
+/// sum.
 ///
 /// Per output pixel the active inputs of the receptive field are bucketed by spike time; the
 /// potentials of all `O` channels then grow bucket by bucket (one contiguous kernel row per input)
@@ -251,7 +243,7 @@ fn sample(
     (thr, bounds): (f32, &[(f32, f32)]),
     avx2: bool,
     dst: &mut [u8],
-) -> (usize, Vec<bool>) {
+) -> usize {
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
     let plane = g.oh * g.ow;
@@ -261,21 +253,6 @@ fn sample(
     let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
     let mut unsure = Vec::new();
     let mut exact = 0;
-    let mut flagged = vec![false; time];
-    // Frames 0..sparse_until take the dense path's sparse kernel (fired inputs only accumulate).
-    let mut fired = vec![0usize; time + 1];
-    for &t in tin {
-        fired[(t as usize).min(time)] += 1;
-    }
-    let mut sparse_until = 0;
-    let mut cum = 0;
-    while sparse_until < time {
-        cum += fired[sparse_until];
-        if !conv::takes_sparse_path(cum, tin.len()) {
-            break;
-        }
-        sparse_until += 1;
-    }
     for i in 0..g.oh {
         for j in 0..g.ow {
             for b in buckets.iter_mut() {
@@ -312,18 +289,14 @@ fn sample(
                         }
                     }
                 }
-                if t >= sparse_until {
-                    flagged[t] |= !unsure.is_empty();
-                } else {
-                    for &oo in &unsure {
-                        let row = &kernel[oo * rf..(oo + 1) * rf];
-                        if exact_potential(tin, row, g, (i, j), t) > thr {
-                            res[oo] = t as u8;
-                            undecided -= 1;
-                        }
+                for &oo in &unsure {
+                    let row = &kernel[oo * rf..(oo + 1) * rf];
+                    if exact_potential(tin, row, g, (i, j), t) > thr {
+                        res[oo] = t as u8;
+                        undecided -= 1;
                     }
-                    exact += unsure.len();
                 }
+                exact += unsure.len();
                 if undecided == 0 {
                     break;
                 }
@@ -334,7 +307,7 @@ fn sample(
             }
         }
     }
-    (exact, flagged)
+    exact
 }
 
 /// Rank pooling on spike times: `out[n, i, j]` = earliest time in the window (padding never

@@ -9,6 +9,7 @@ pub(crate) mod fc;
 pub(crate) mod filter;
 pub(crate) mod fire;
 pub(crate) mod fused;
+pub(crate) mod fused_step;
 pub(crate) mod inhibit;
 pub(crate) mod introsort;
 pub(crate) mod pool;

@@ -46,10 +46,7 @@ pub(crate) fn select(
             let thr = threshold.to::<T>();
             Ok(per_sample(b, |i| {
                 let s = float_scores(&data[i * t * n..(i + 1) * t * n], t, n, thr);
-                // The original stops when the best score is within 1e-5 of the sentinel
-                // (computed in the element type); NaN scores pass this test.
-                let stop = |v: T| (v - T::lowest()).to_f64().abs() < 1e-5;
-                pick(s, T::lowest(), stop, &region, count)
+                pick_float(s, &region, count)
             }))
         }, else unreachable!("checked to be a float dtype"))
     } else {
@@ -85,14 +82,27 @@ fn float_scores<T: FloatArith>(x: &[T], t: usize, n: usize, thr: T) -> Vec<T> {
     let mut s = vec![T::lowest(); n];
     // Later steps first so the earliest crossing writes last.
     for step in (0..t).rev() {
-        let base = T::from_i64((t - 1 - step) as i64);
         for (j, &v) in x[step * n..(step + 1) * n].iter().enumerate() {
             if v > thr {
-                s[j] = base + (v - mn) / d;
+                s[j] = float_score(t, step, v, mn, d);
             }
         }
     }
     s
+}
+
+/// The score of a neuron first above the threshold at step `t` (of `time`) with potential `v`,
+/// given the sample's minimum `mn` and `d = 2 (max - min)`, in the element type's arithmetic.
+#[inline]
+pub(crate) fn float_score<T: FloatArith>(time: usize, t: usize, v: T, mn: T, d: T) -> T {
+    T::from_i64((time - 1 - t) as i64) + (v - mn) / d
+}
+
+/// [`pick`] on float scores: the original stops when the best score is within 1e-5 of the
+/// sentinel (computed in the element type); NaN scores pass this test.
+pub(crate) fn pick_float<T: FloatArith>(s: Vec<T>, region: &Region, count: usize) -> Vec<Winner> {
+    let stop = |v: T| (v - T::lowest()).to_f64().abs() < 1e-5;
+    pick(s, T::lowest(), stop, region, count)
 }
 
 /// Spike scores (integer inputs): `T - t_j` with `t_j` the first non-zero step, 0 if silent.

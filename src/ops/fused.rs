@@ -15,7 +15,12 @@ pub const MAX_TIME: usize = 255;
 
 /// Checks a spike-time tensor (`u8`, every value `<= time`) and returns it as a `[B, rest...]`
 /// shape of rank `rank` (one leading 1 added when a rank short).
-fn check_times(times: &Tensor, time: usize, rank: usize, what: &str) -> Result<Vec<usize>> {
+pub(super) fn check_times(
+    times: &Tensor,
+    time: usize,
+    rank: usize,
+    what: &str,
+) -> Result<Vec<usize>> {
     require_cpu(what, &[times])?;
     check_time(what, time, MAX_TIME)?;
     if times.dtype() != DType::U8 {
@@ -75,7 +80,7 @@ pub fn times_to_spikes(times: &Tensor, time: usize) -> Result<Tensor> {
 }
 
 /// Validated kernel geometry of a fused convolution over `[B, C, H, W]` spike times.
-fn geometry(
+pub(super) fn geometry(
     ins: &[usize],
     kernel: &Tensor,
     stride: Expand2,
@@ -88,7 +93,7 @@ fn geometry(
 }
 
 /// The kernel as f32 when every weight is finite and non-negative (the fast path's precondition).
-fn nonnegative_f32(kernel: &Tensor) -> Result<Option<Vec<f32>>> {
+pub(super) fn nonnegative_f32(kernel: &Tensor) -> Result<Option<Vec<f32>>> {
     if kernel.dtype() != DType::F32 {
         return Ok(None);
     }
@@ -230,19 +235,11 @@ pub fn pool_times(
     Ok(out)
 }
 
-/// Number of neurons the fast path has decided by redoing their f32 sum in the dense order,
-/// because their f64 potential was within rounding of the threshold (diagnostics).
+/// Number of neurons the fast paths have decided by redoing their f32 sum in the dense order
+/// (potentials within rounding of the threshold, or compared with each other; diagnostics).
 #[doc(hidden)]
 pub fn fused_exact_sums() -> usize {
     kern::EXACT_SUMS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Number of `(sample, time step)` frames the fast path has recomputed with the dense
-/// convolution: frames dense enough for the GEMM, holding a neuron within rounding of the
-/// threshold (diagnostics).
-#[doc(hidden)]
-pub fn fused_recomputed_frames() -> usize {
-    kern::RECOMPUTED_FRAMES.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Conv {

@@ -14,6 +14,7 @@ mod conv;
 mod fc;
 mod fire;
 mod fused;
+mod fused_step;
 mod inhibit;
 mod pool;
 mod stdp;

@@ -1,0 +1,132 @@
+//! CPU kernel of the fused STDP training step on spike times: for every output pixel, the
+//! channel that survives `inhibit(threshold(conv(x), θ))`, its first crossing time and its dense
+//! f32 potentials, from which `convwta` scores and the STDP update follow without any `T`
+//! frames (`ops::fused::Conv::stdp_step_times` states the composition it replaces).
+//!
+//! Lateral inhibition keeps, per pixel, the channel with the largest potential at the pixel's
+//! first crossing step (ties → lowest channel), so every decision here compares dense f32
+//! potentials: with each other (the winner) and with the threshold (the crossing step). The fast
+//! f32 potentials (bucketed by spike time, as in `cpu::fused`) are within `k·p + abs` of the
+//! dense ones (`decision_bounds`' argument); only channels whose interval reaches the best lower
+//! bound can be the maximum, and those get their dense value (`exact_potential`), so the outcome is the
+//! dense path's. The survivor's potentials at its crossing step and at the last step (the sample
+//! maximum of `convwta`) are dense values too.
+
+use super::conv::Geometry;
+use super::fused::{add_row, decision_bounds, exact_potential, for_each_input, has_avx2, ABS};
+use std::sync::atomic::Ordering;
+
+/// The surviving neuron of one output pixel: its channel, first step above the threshold and
+/// dense potentials at that step and at the last step.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Survivor {
+    pub ch: u32,
+    pub t: u8,
+    pub v: f32,
+    pub last: f32,
+}
+
+/// Survivors of every output pixel (`[oh·ow]`, `None` where no channel ever crosses `thr`) of
+/// one sample: `tin` `[C, H, W]` spike times (`>= time` = never), `kernel` `[O, C, kh, kw]`
+/// non-negative finite f32 and `kt` its channel-last transpose `[C·kh·kw, O]`, `thr >= 0`.
+pub(crate) fn survivors(
+    tin: &[u8],
+    kernel: &[f32],
+    kt: &[f32],
+    g: &Geometry,
+    time: usize,
+    thr: f32,
+) -> Vec<Option<Survivor>> {
+    let o = g.outputs;
+    let rf = g.channels * g.kh * g.kw;
+    let avx2 = has_avx2();
+    let mut sums = 0;
+    let mut exact = |ch: usize, pix: (usize, usize), t: usize| {
+        sums += 1;
+        exact_potential(tin, &kernel[ch * rf..(ch + 1) * rf], g, pix, t)
+    };
+    // |dense − fast| <= k·p + abs (see `decision_bounds`), slightly inflated for the f64
+    // arithmetic of the interval ends.
+    let slack = |m: usize| {
+        let mu = (m as f64 + 2.0) / 16_777_216.0;
+        let gamma = mu / (1.0 - mu);
+        (
+            2.0 * gamma / (1.0 - gamma) * (1.0 + 1e-9),
+            2.0 * (m as f64 + 2.0) * ABS * 2.0,
+        )
+    };
+    let mut pot = vec![0f32; o];
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
+    let mut possible: Vec<(usize, f32)> = Vec::new();
+    let mut out = Vec::with_capacity(g.oh * g.ow);
+    for i in 0..g.oh {
+        for j in 0..g.ow {
+            for b in buckets.iter_mut() {
+                b.clear();
+            }
+            for_each_input(tin, g, (i, j), |r, t| {
+                if t < time {
+                    buckets[t].push(r as u32);
+                }
+            });
+            pot.fill(0.0);
+            let mut m = 0;
+            let mut found = None;
+            for (t, bucket) in buckets.iter().enumerate() {
+                if bucket.is_empty() && t > 0 {
+                    continue;
+                }
+                for &r in bucket {
+                    let r = r as usize;
+                    add_row(avx2, &mut pot, &kt[r * o..(r + 1) * o]);
+                }
+                m += bucket.len();
+                let (lo, _) = decision_bounds(m as u32, thr);
+                possible.clear();
+                possible.extend(
+                    pot.iter()
+                        .enumerate()
+                        .filter(|(_, p)| **p > lo)
+                        .map(|(c, p)| (c, *p)),
+                );
+                if possible.is_empty() {
+                    continue;
+                }
+                let (k, abs) = slack(m);
+                let lower = |p: f32| p as f64 * (1.0 - k) - abs;
+                let upper = |p: f32| p as f64 * (1.0 + k) + abs;
+                let best_lower = possible
+                    .iter()
+                    .map(|(_, p)| lower(*p))
+                    .fold(f64::MIN, f64::max);
+                // Channels in increasing order, strict `>`: the lowest channel wins ties.
+                let mut best: Option<(usize, f32)> = None;
+                for &(c, p) in &possible {
+                    if upper(p) < best_lower {
+                        continue;
+                    }
+                    let v = exact(c, (i, j), t);
+                    if best.is_none_or(|(_, b)| v > b) {
+                        best = Some((c, v));
+                    }
+                }
+                if let Some((c, v)) = best.filter(|(_, v)| *v > thr) {
+                    found = Some((c, t, v));
+                    break;
+                }
+            }
+            out.push(found.map(|(c, t, v)| Survivor {
+                ch: c as u32,
+                t: t as u8,
+                v,
+                last: if t + 1 == time {
+                    v
+                } else {
+                    exact(c, (i, j), time - 1)
+                },
+            }));
+        }
+    }
+    super::fused::EXACT_SUMS.fetch_add(sums, Ordering::Relaxed);
+    out
+}
