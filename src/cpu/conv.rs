@@ -217,6 +217,16 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     debug_assert_eq!(kernel.len(), o * k);
     debug_assert_eq!(out.len(), g.frames * frame_out);
     let weights: Vec<T::Acc> = kernel.iter().map(|w| w.cast::<T::Acc>()).collect();
+    // One output pixel per frame: the products run along the transposed kernel `[k × o]`.
+    let wt = (p == 1 && o > 1).then(|| {
+        let mut t = vec![<T::Acc as Element>::zero(); k * o];
+        for (oo, row) in weights.chunks_exact(k).enumerate() {
+            for (kk, w) in row.iter().enumerate() {
+                t[kk * o + oo] = *w;
+            }
+        }
+        t
+    });
     let direct = as_acc_mut::<T>(out).is_some();
     // Skipping zero inputs is exact only when no weight is infinite or NaN (0 · inf = NaN).
     let finite = weights.iter().all(|w| w.to_f64().is_finite());
@@ -240,7 +250,7 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
             Some(sk) if use_sparse => sk.frame(sp, g, target),
             _ => {
                 im2col::<I, T>(frame, g, col);
-                gemm_blocked(o, p, k, &weights, col, target);
+                gemm_blocked(o, p, k, &weights, wt.as_deref(), finite, col, target);
             }
         }
         if !direct {
@@ -275,23 +285,30 @@ pub(crate) const SUM_BLOCK: usize = 512;
 
 /// `dst [o × p] = w [o × k] · col [k × p]` (row-major) in the blocked order of [`SUM_BLOCK`]:
 /// each output is `((s₀ + s₁) + s₂) + …` with `s_b` the sequential FMA sum of block `b` from +0.0.
-fn gemm_blocked<A: Acc>(o: usize, p: usize, k: usize, w: &[A], col: &[A], dst: &mut [A]) {
+/// `wt` is `w` transposed (`[k × o]`), given when `p == 1`; `finite`: every weight is finite, so
+/// zero inputs may be skipped (they would add ±0.0 to a sum that is never -0.0).
+#[allow(clippy::too_many_arguments)]
+fn gemm_blocked<A: Acc>(
+    o: usize,
+    p: usize,
+    k: usize,
+    w: &[A],
+    wt: Option<&[A]>,
+    finite: bool,
+    col: &[A],
+    dst: &mut [A],
+) {
     assert!(w.len() >= o * k && col.len() >= k * p && dst.len() >= o * p);
-    if o == 1 || p == 1 {
-        // The `gemm` crate's matrix-vector kernels split the sum across vector lanes.
-        for oo in 0..o {
-            for j in 0..p {
-                let mut total = A::zero();
-                for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
-                    let mut acc = A::zero();
-                    for kk in k0..(k0 + SUM_BLOCK).min(k) {
-                        acc = w[oo * k + kk].fma(col[kk * p + j], acc);
-                    }
-                    total = if b == 0 { acc } else { total.add(acc) };
-                }
-                dst[oo * p + j] = total;
-            }
-        }
+    // The `gemm` crate's matrix-vector kernels split sums across vector lanes: these shapes run
+    // as vector updates over the outputs instead, each output keeping its own sequential sum.
+    if o == 1 {
+        blocked_axpy(k, |kk| w[kk], col, p, finite, &mut dst[..p]);
+        return;
+    }
+    if p == 1 {
+        let wt = wt.expect("transposed kernel for one output pixel");
+        // x = 0 skips only a zero input (the weight row may hold non-finite values otherwise).
+        blocked_axpy(k, |kk| col[kk], wt, o, finite, &mut dst[..o]);
         return;
     }
     for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
@@ -314,6 +331,37 @@ fn gemm_blocked<A: Acc>(o: usize, p: usize, k: usize, w: &[A], col: &[A], dst: &
                 p as isize,
                 1,
             );
+        }
+    }
+}
+
+/// `dst[j] = Σ_kk a(kk) · rows[kk·n + j]` for `j < n`, in the blocked order of [`SUM_BLOCK`]
+/// (vectorised over `j`); terms with `a(kk) = 0` are skipped when `skip_zero`.
+fn blocked_axpy<A: Acc>(
+    k: usize,
+    a: impl Fn(usize) -> A,
+    rows: &[A],
+    n: usize,
+    skip_zero: bool,
+    dst: &mut [A],
+) {
+    let simd = simd_available();
+    let mut acc = vec![A::zero(); n];
+    for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
+        acc.fill(A::zero());
+        for kk in k0..(k0 + SUM_BLOCK).min(k) {
+            let x = a(kk);
+            if skip_zero && x == A::zero() {
+                continue;
+            }
+            axpy(simd, &mut acc, &rows[kk * n..(kk + 1) * n], x);
+        }
+        if b == 0 {
+            dst.copy_from_slice(&acc);
+        } else {
+            for (d, s) in dst.iter_mut().zip(&acc) {
+                *d = d.add(*s);
+            }
         }
     }
 }
@@ -485,6 +533,34 @@ impl<A: Acc> Spikes<A> {
             }
         }
         self.rows.push(self.nz.len());
+    }
+}
+
+/// `acc[j] = row[j] · x + acc[j]` (one rounding each).
+#[inline(always)]
+fn axpy<A: Acc>(simd: bool, acc: &mut [A], row: &[A], x: A) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if simd {
+            // SAFETY: the caller checked that the CPU supports AVX2 and FMA.
+            unsafe { axpy_avx2(acc, row, x) };
+            return;
+        }
+    }
+    let _ = simd;
+    axpy_body(acc, row, x);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn axpy_avx2<A: Acc>(acc: &mut [A], row: &[A], x: A) {
+    axpy_body(acc, row, x)
+}
+
+#[inline(always)]
+fn axpy_body<A: Acc>(acc: &mut [A], row: &[A], x: A) {
+    for (s, r) in acc.iter_mut().zip(row) {
+        *s = r.fma(x, *s);
     }
 }
 
