@@ -12,14 +12,17 @@ step() { echo; echo "=== ffi: $* ($(( $(date +%s) - start ))s)"; }
 step "cargo dependencies in cargo's cache (those of the feature cxx too; network only if missing)"
 cargo fetch --locked --offline 2>/dev/null || cargo fetch --locked
 
-step "header is fresh and compiles as C99 / C++17"
-scripts/check-header.sh
+step "header is fresh and compiles as C99 / C++17 (spyker.hpp: after the build)"
+SPYKER_BRIDGE_INCLUDE= scripts/check-header.sh
 
 step "cmake configure ($profile)"
 cmake -S . -B "$build" -DSPYKER_CARGO_PROFILE="$profile" -DCMAKE_BUILD_TYPE=Release
 
 step "cmake build (cargo --offline: C ABI, then the static library with the cxx bridge; examples, tests)"
 cmake --build "$build" --parallel "${CARGO_BUILD_JOBS:-2}"
+
+step "spyker.hpp over the freshly generated bridge header compiles as C++17 (-pedantic)"
+SPYKER_BRIDGE_INCLUDE="$build/bridge/include" scripts/check-header.sh
 
 step "exported symbols"
 scripts/check-exports.sh "$build/lib/libspyker.so"

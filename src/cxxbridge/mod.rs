@@ -25,6 +25,9 @@ pub use tensor::*;
 
 pub(crate) use error::call;
 
+#[cfg(test)]
+mod tests;
+
 // The declarations below mirror the functions of the submodules one to one; cxx generates the
 // C++ declarations from them.
 #[cxx::bridge(namespace = "spyker::bridge")]
