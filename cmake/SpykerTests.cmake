@@ -21,6 +21,12 @@ set_target_properties(spyker_example_cpp PROPERTIES CXX_STANDARD 17 CXX_STANDARD
 target_compile_options(spyker_example_cpp PRIVATE ${SPYKER_WARN_CXX})
 target_link_libraries(spyker_example_cpp PRIVATE spyker::cpp)
 
+# The C++ API's error contract over the bridge (status categories, empty objects, UTF-8).
+add_executable(spyker_cpp_errors tests/ffi/cpp_errors.cpp)
+set_target_properties(spyker_cpp_errors PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+target_compile_options(spyker_cpp_errors PRIVATE ${SPYKER_WARN_CXX})
+target_link_libraries(spyker_cpp_errors PRIVATE spyker::cpp)
+
 # The STDP examples on the bundled digits (small subsets so that ctest takes seconds).
 foreach(_ex stdp_mnist mozafari)
   add_executable(spyker_${_ex} examples/cpp/${_ex}.cpp)
@@ -39,6 +45,7 @@ target_link_libraries(spyker_header_cpp PRIVATE spyker::spyker)
 add_test(NAME c_example COMMAND spyker_example_c)
 add_test(NAME c_example_static COMMAND spyker_example_c_static)
 add_test(NAME cpp_example COMMAND spyker_example_cpp)
+add_test(NAME cpp_errors COMMAND spyker_cpp_errors)
 add_test(NAME c_invalid_calls COMMAND spyker_invalid_calls)
 add_test(NAME cpp_header COMMAND spyker_header_cpp)
 add_test(NAME cpp_stdp_mnist COMMAND spyker_stdp_mnist ${SPYKER_MNIST_DIR} 256 16
@@ -53,6 +60,7 @@ if(VALGRIND_EXECUTABLE)
           --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
   add_test(NAME valgrind_c_example COMMAND ${_vg} $<TARGET_FILE:spyker_example_c>)
   add_test(NAME valgrind_cpp_example COMMAND ${_vg} $<TARGET_FILE:spyker_example_cpp>)
+  add_test(NAME valgrind_cpp_errors COMMAND ${_vg} $<TARGET_FILE:spyker_cpp_errors>)
   add_test(NAME valgrind_c_invalid_calls COMMAND ${_vg} $<TARGET_FILE:spyker_invalid_calls>)
   add_test(NAME valgrind_cpp_stdp_mnist
            COMMAND ${_vg} $<TARGET_FILE:spyker_stdp_mnist> ${SPYKER_MNIST_DIR} 64 4

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI for the C ABI, the C++ wrapper and the CMake integration. Installs nothing: it expects
+# CI for the C ABI, the C++ API (cxx bridge) and the CMake integration. Installs nothing: it expects
 # cargo, cmake (>= 3.16), gcc/g++, pkg-config, valgrind, python3 and cbindgen 0.29.4 on PATH, and
 # the cargo dependencies in cargo's cache (cargo fetch / an earlier cargo build): cargo runs offline.
 set -euo pipefail
@@ -9,14 +9,20 @@ profile=${SPYKER_CARGO_PROFILE:-release}
 start=$(date +%s)
 step() { echo; echo "=== ffi: $* ($(( $(date +%s) - start ))s)"; }
 
-step "header is fresh and compiles as C99 / C++17"
-scripts/check-header.sh
+step "cargo dependencies in cargo's cache (those of the feature cxx too; network only if missing)"
+cargo fetch --locked --offline 2>/dev/null || cargo fetch --locked
+
+step "header is fresh and compiles as C99 / C++17 (spyker.hpp: after the build)"
+SPYKER_BRIDGE_INCLUDE= scripts/check-header.sh
 
 step "cmake configure ($profile)"
 cmake -S . -B "$build" -DSPYKER_CARGO_PROFILE="$profile" -DCMAKE_BUILD_TYPE=Release
 
-step "cmake build (cargo build --lib --profile $profile --offline, examples, tests)"
+step "cmake build (cargo --offline: C ABI, then the static library with the cxx bridge; examples, tests)"
 cmake --build "$build" --parallel "${CARGO_BUILD_JOBS:-2}"
+
+step "spyker.hpp over the freshly generated bridge header compiles as C++17 (-pedantic)"
+SPYKER_BRIDGE_INCLUDE="$build/bridge/include" scripts/check-header.sh
 
 step "exported symbols"
 scripts/check-exports.sh "$build/lib/libspyker.so"

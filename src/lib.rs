@@ -20,6 +20,8 @@ mod tensor;
 
 pub(crate) mod cpu;
 pub mod cuda;
+#[cfg(feature = "cxx")]
+pub mod cxxbridge;
 pub mod ffi;
 pub mod helpers;
 pub mod io;

@@ -64,7 +64,7 @@ fn clear_message() {
     });
 }
 
-fn status_of(kind: ErrorKind) -> spk_status {
+pub(crate) fn status_of(kind: ErrorKind) -> spk_status {
     match kind {
         ErrorKind::Shape => spk_status::Shape,
         ErrorKind::DType => spk_status::Dtype,
@@ -73,6 +73,14 @@ fn status_of(kind: ErrorKind) -> spk_status {
         ErrorKind::Io => spk_status::Io,
         ErrorKind::Cuda => spk_status::Cuda,
     }
+}
+
+/// The message of a caught panic (shared with the C++ bridge, which reports it the same way).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    format!(
+        "internal error (a bug in spyker, please report it): {}",
+        panic_text(payload)
+    )
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -104,10 +112,7 @@ pub(crate) fn guard(body: impl FnOnce() -> FfiResult) -> spk_status {
             spk_status::NullPointer
         }
         Err(payload) => {
-            set_message(format!(
-                "internal error (a bug in spyker, please report it): {}",
-                panic_text(&*payload)
-            ));
+            set_message(panic_message(&*payload));
             spk_status::Internal
         }
     }

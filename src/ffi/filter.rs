@@ -382,7 +382,10 @@ pub unsafe extern "C" fn spk_zca_split_into(
     })
 }
 
-fn fitted<'a>(t: Option<&'a crate::Tensor>, what: &str) -> crate::Result<&'a crate::Tensor> {
+pub(crate) fn fitted<'a>(
+    t: Option<&'a crate::Tensor>,
+    what: &str,
+) -> crate::Result<&'a crate::Tensor> {
     t.ok_or_else(|| {
         crate::Error::Argument(format!(
             "expected a fitted ZCA module for its {what}, got an unfitted one"

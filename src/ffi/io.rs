@@ -29,7 +29,7 @@ fn list_of(pairs: Vec<(String, Tensor)>) -> spk_tensor_list {
     spk_tensor_list { names, tensors }
 }
 
-fn item_index(len: usize, index: usize, what: &str) -> crate::Result<usize> {
+pub(crate) fn item_index(len: usize, index: usize, what: &str) -> crate::Result<usize> {
     if index < len {
         Ok(index)
     } else {
@@ -407,7 +407,7 @@ pub enum spk_csv_split {
     Original = 1,
 }
 
-fn split_arg(split: i32) -> crate::Result<CsvSplit> {
+pub(crate) fn split_arg(split: i32) -> crate::Result<CsvSplit> {
     match split {
         0 => Ok(CsvSplit::Delimiter),
         1 => Ok(CsvSplit::Original),

@@ -59,6 +59,8 @@ pub use tensor::*;
 pub use wta::*;
 
 pub(crate) use error::{guard, FfiError, FfiResult};
+#[cfg(feature = "cxx")]
+pub(crate) use error::{panic_message, status_of};
 pub(crate) use ptr::*;
 
 /// The version of the C ABI. It increases whenever a function, struct or enum changes

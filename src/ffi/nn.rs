@@ -115,7 +115,7 @@ pub unsafe extern "C" fn spk_bp_config_init(config: *mut spk_bp_config, size: us
     guard(|| unsafe { init_sized(config, size, "config") })
 }
 
-fn stdp_get(list: &[STDPConfig], index: usize) -> crate::Result<STDPConfig> {
+pub(crate) fn stdp_get(list: &[STDPConfig], index: usize) -> crate::Result<STDPConfig> {
     list.get(index).copied().ok_or_else(|| {
         Error::Argument(format!(
             "expected an STDP config index below {}, got {index}",
@@ -124,7 +124,7 @@ fn stdp_get(list: &[STDPConfig], index: usize) -> crate::Result<STDPConfig> {
     })
 }
 
-fn float_kernel(t: &Tensor, rank: usize, what: &str) -> crate::Result<()> {
+pub(crate) fn float_kernel(t: &Tensor, rank: usize, what: &str) -> crate::Result<()> {
     if t.dims() != rank {
         return Err(Error::Shape(format!(
             "expected a {what} kernel of rank {rank}, got shape {:?}",

@@ -35,23 +35,28 @@ pub(crate) unsafe fn put_tensor(
     unsafe { put_handle(out, name, spk_tensor { inner: t }) }
 }
 
-unsafe fn shape_arg(shape: *const usize, rank: usize) -> FfiResult<Vec<usize>> {
+/// Rejects a rank-0 shape (shared with the C++ bridge).
+pub(crate) fn check_rank(rank: usize) -> crate::Result<()> {
     if rank == 0 {
-        return Err(Error::Shape("expected a rank >= 1, got 0".into()).into());
+        return Err(Error::Shape("expected a rank >= 1, got 0".into()));
     }
+    Ok(())
+}
+
+unsafe fn shape_arg(shape: *const usize, rank: usize) -> FfiResult<Vec<usize>> {
+    check_rank(rank)?;
     // SAFETY: `rank` elements (caller contract).
     Ok(unsafe { slice(shape, rank, "shape") }?.to_vec())
 }
 
-fn expect_bytes(t: &Tensor, bytes: usize, what: &str) -> FfiResult {
+pub(crate) fn expect_bytes(t: &Tensor, bytes: usize, what: &str) -> crate::Result<()> {
     if bytes != t.bytes() {
         return Err(Error::Shape(format!(
             "expected {what} of exactly {} bytes ({} elements of {}), got {bytes} bytes",
             t.bytes(),
             t.numel(),
             t.dtype()
-        ))
-        .into());
+        )));
     }
     Ok(())
 }
@@ -118,6 +123,29 @@ pub unsafe extern "C" fn spk_tensor_from_data(
     })
 }
 
+/// A tensor over `bytes` bytes of caller memory at `data` (non-NULL), checked against the shape
+/// (shared with the C++ bridge).
+///
+/// # Safety
+/// `data` is valid for reads and writes of `bytes` bytes until the last view is dropped.
+pub(crate) unsafe fn wrap_memory(
+    data: *mut u8,
+    bytes: usize,
+    dtype: crate::DType,
+    shape: &[usize],
+    release: Option<crate::Release>,
+) -> crate::Result<Tensor> {
+    let n = crate::tensor::check_shape(shape)?;
+    let need = n.saturating_mul(dtype.size());
+    if bytes < need {
+        return Err(Error::Shape(format!(
+            "expected at least {need} bytes of memory for shape {shape:?} of {dtype}, got {bytes}"
+        )));
+    }
+    // SAFETY: forwarded contract; the size was checked above.
+    unsafe { Tensor::from_raw(data, dtype, shape, release) }
+}
+
 struct UserData(*mut c_void);
 // SAFETY: the pointer is only handed back to the caller's release function; the caller's
 // documented contract is that the function may run on any thread.
@@ -156,19 +184,11 @@ pub unsafe extern "C" fn spk_tensor_wrap(
         }
         let shape = shape_arg(shape, rank)?;
         let dtype = dtype_arg(dtype)?;
-        let n = crate::tensor::check_shape(&shape)?;
-        let need = n.saturating_mul(dtype.size());
-        if bytes < need {
-            return Err(Error::Shape(format!(
-                "expected at least {need} bytes of memory for shape {shape:?} of {dtype}, got {bytes}"
-            ))
-            .into());
-        }
         let release = release.map(|f| {
             let user = UserData(user);
             Box::new(move || f(user.get())) as crate::Release
         });
-        let t = Tensor::from_raw(data as *mut u8, dtype, &shape, release)?;
+        let t = wrap_memory(data as *mut u8, bytes, dtype, &shape, release)?;
         put_tensor(out, "out", t)
     })
 }

@@ -1,3 +1,5 @@
+// A C++ user of the installed spyker::cpp: the bridge header and the static library are found
+// through find_package(spyker); errors arrive as spyker::Error with the C status.
 #include <spyker/spyker.hpp>
 #include <cstdio>
 
@@ -5,5 +7,15 @@ int main() {
     spyker::random_seed(1);
     spyker::FC fc(4, 2);
     std::printf("consumer: fc kernel %zu x %zu\n", fc.kernel().shape(0), fc.kernel().shape(1));
-    return fc.kernel().numel() == 8 ? 0 : 1;
+    if (fc.kernel().numel() != 8) return 1;
+    spyker::Tensor x = spyker::Tensor::from(std::vector<uint8_t>{0, 1, 0, 1}, {1, 1, 4});
+    spyker::Tensor y = fc(x.to(spyker::Type::F32));
+    if (y.shape() != spyker::Shape{1, 1, 2}) return 1;
+    try {
+        fc.kernel(spyker::Tensor(spyker::Type::F32, {3}));
+    } catch (const spyker::Error &e) {
+        std::printf("consumer: %s\n", e.what());
+        return e.status() == SPK_STATUS_SHAPE ? 0 : 1;
+    }
+    return 1;
 }
