@@ -115,7 +115,7 @@ pub(super) fn has_avx2() -> bool {
 }
 
 /// Absolute bound per operation for subnormal f32 results.
-pub(super) const ABS: f64 = 1.401_298_464_324_817e-45;
+const ABS: f64 = 1.401_298_464_324_817e-45;
 
 /// First time step at which each output neuron of `g` (`frames` ignored) fires, for every sample:
 /// `times` `[B, C, H, W]` spike times (`>= time` = never), `kernel` `[O, C, kh, kw]` non-negative
@@ -131,13 +131,7 @@ pub(crate) fn conv_fire_times(
 ) {
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
-    // Channel-last kernel: one contiguous row of O weights per receptive-field entry.
-    let mut kt = vec![0f32; rf * o];
-    for oo in 0..o {
-        for r in 0..rf {
-            kt[r * o + oo] = kernel[oo * rf + r];
-        }
-    }
+    let kt = channel_last(kernel, o);
     let frame_in = g.channels * g.height * g.width;
     let frame_out = o * g.oh * g.ow;
     let avx2 = has_avx2();
@@ -150,6 +144,38 @@ pub(crate) fn conv_fire_times(
                 let exact = sample(tin, &kt, kernel, g, time, (thr, &bounds), avx2, dst);
                 EXACT_SUMS.fetch_add(exact, Ordering::Relaxed);
             });
+    });
+}
+
+/// The kernel `[O, rf]` channel-last (`[rf, O]`): one contiguous row of `O` weights per
+/// receptive-field entry, as the bucketed potentials add them.
+pub(crate) fn channel_last(kernel: &[f32], o: usize) -> Vec<f32> {
+    let rf = kernel.len() / o.max(1);
+    let mut kt = vec![0f32; rf * o];
+    for (oo, row) in kernel.chunks_exact(rf.max(1)).enumerate() {
+        for (r, w) in row.iter().enumerate() {
+            kt[r * o + oo] = *w;
+        }
+    }
+    kt
+}
+
+/// Fills `buckets[t]` with the receptive-field indices of the inputs of output pixel `pix` that
+/// spike at `t < time` (in receptive-field order within each bucket).
+pub(super) fn bucket_inputs(
+    tin: &[u8],
+    g: &Geometry,
+    pix: (usize, usize),
+    time: usize,
+    buckets: &mut [Vec<u32>],
+) {
+    for b in buckets.iter_mut() {
+        b.clear();
+    }
+    for_each_input(tin, g, pix, |r, t| {
+        if t < time {
+            buckets[t].push(r as u32);
+        }
     });
 }
 
@@ -203,16 +229,21 @@ pub(super) fn exact_potential(
     total + acc
 }
 
+/// `(k, abs)` such that two f32 sums of the same `m` non-negative terms in any orders, `p` and
+/// `d`, satisfy `|d − p| <= k·p + abs` (see [`decision_bounds`]).
+pub(super) fn rounding_bound(m: usize) -> (f64, f64) {
+    let mu = (m as f64 + 2.0) / 16_777_216.0;
+    let gamma = mu / (1.0 - mu);
+    (2.0 * gamma / (1.0 - gamma), 2.0 * (m as f64 + 2.0) * ABS)
+}
+
 /// `(lo, hi)` in f32 such that, for an f32 sum `p` (our order) of `m` non-negative terms, `p > hi`
 /// proves the dense f32 sum of the same terms (its order) is above `thr`, and `p <= lo` proves it
 /// is not. Both sums lie within `γ·S` of the exact sum `S` (`γ = m·u / (1 − m·u)`, `u = 2⁻²⁴`),
 /// so the dense sum is within `2γ/(1 − γ)·p` of `p`; `m + 2` and the outward rounding of the
 /// bounds to f32 leave slack, and `ABS` covers subnormal results.
 pub(super) fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
-    let mu = (m as f64 + 2.0) / 16_777_216.0;
-    let gamma = mu / (1.0 - mu);
-    let k = 2.0 * gamma / (1.0 - gamma);
-    let abs = 2.0 * (m as f64 + 2.0) * ABS;
+    let (k, abs) = rounding_bound(m as usize);
     let thr = thr as f64;
     let hi = (thr + abs) / (1.0 - k);
     let lo = (thr - abs) / (1.0 + k);
@@ -255,14 +286,7 @@ fn sample(
     let mut exact = 0;
     for i in 0..g.oh {
         for j in 0..g.ow {
-            for b in buckets.iter_mut() {
-                b.clear();
-            }
-            for_each_input(tin, g, (i, j), |r, t| {
-                if t < time {
-                    buckets[t].push(r as u32);
-                }
-            });
+            bucket_inputs(tin, g, (i, j), time, &mut buckets);
             pot.fill(0.0);
             res.fill(never);
             let mut undecided = o;

@@ -13,7 +13,9 @@
 //! maximum of `convwta`) are dense values too.
 
 use super::conv::Geometry;
-use super::fused::{add_row, decision_bounds, exact_potential, for_each_input, has_avx2, ABS};
+use super::fused::{
+    add_row, bucket_inputs, decision_bounds, exact_potential, has_avx2, rounding_bound,
+};
 use std::sync::atomic::Ordering;
 
 /// The surviving neuron of one output pixel: its channel, first step above the threshold and
@@ -26,16 +28,39 @@ pub(crate) struct Survivor {
     pub last: f32,
 }
 
+/// Per number `m` of summed terms: the fast potential above which a channel may have crossed
+/// `thr` (`decision_bounds`' low end), and `(k, abs)` with `|dense − fast| <= k·p + abs`,
+/// slightly inflated for the f64 arithmetic of the interval ends. Built once per call.
+pub(crate) struct StepBounds {
+    lo: Vec<f32>,
+    slack: Vec<(f64, f64)>,
+}
+
+impl StepBounds {
+    pub(crate) fn new(rf: usize, thr: f32) -> StepBounds {
+        StepBounds {
+            lo: (0..=rf as u32).map(|m| decision_bounds(m, thr).0).collect(),
+            slack: (0..=rf)
+                .map(|m| {
+                    let (k, abs) = rounding_bound(m);
+                    (k * (1.0 + 1e-9), abs * 2.0)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Survivors of every output pixel (`[oh·ow]`, `None` where no channel ever crosses `thr`) of
 /// one sample: `tin` `[C, H, W]` spike times (`>= time` = never), `kernel` `[O, C, kh, kw]`
-/// non-negative finite f32 and `kt` its channel-last transpose `[C·kh·kw, O]`, `thr >= 0`.
+/// non-negative finite f32 and `kt` its channel-last transpose `[C·kh·kw, O]`, `thr >= 0` and
+/// `bounds` = `StepBounds::new(C·kh·kw, thr)`.
 pub(crate) fn survivors(
     tin: &[u8],
     kernel: &[f32],
     kt: &[f32],
     g: &Geometry,
     time: usize,
-    thr: f32,
+    (thr, bounds): (f32, &StepBounds),
 ) -> Vec<Option<Survivor>> {
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
@@ -45,30 +70,13 @@ pub(crate) fn survivors(
         sums += 1;
         exact_potential(tin, &kernel[ch * rf..(ch + 1) * rf], g, pix, t)
     };
-    // |dense − fast| <= k·p + abs (see `decision_bounds`), slightly inflated for the f64
-    // arithmetic of the interval ends.
-    let slack = |m: usize| {
-        let mu = (m as f64 + 2.0) / 16_777_216.0;
-        let gamma = mu / (1.0 - mu);
-        (
-            2.0 * gamma / (1.0 - gamma) * (1.0 + 1e-9),
-            2.0 * (m as f64 + 2.0) * ABS * 2.0,
-        )
-    };
     let mut pot = vec![0f32; o];
     let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
     let mut possible: Vec<(usize, f32)> = Vec::new();
     let mut out = Vec::with_capacity(g.oh * g.ow);
     for i in 0..g.oh {
         for j in 0..g.ow {
-            for b in buckets.iter_mut() {
-                b.clear();
-            }
-            for_each_input(tin, g, (i, j), |r, t| {
-                if t < time {
-                    buckets[t].push(r as u32);
-                }
-            });
+            bucket_inputs(tin, g, (i, j), time, &mut buckets);
             pot.fill(0.0);
             let mut m = 0;
             let mut found = None;
@@ -81,7 +89,7 @@ pub(crate) fn survivors(
                     add_row(avx2, &mut pot, &kt[r * o..(r + 1) * o]);
                 }
                 m += bucket.len();
-                let (lo, _) = decision_bounds(m as u32, thr);
+                let lo = bounds.lo[m];
                 possible.clear();
                 possible.extend(
                     pot.iter()
@@ -92,7 +100,7 @@ pub(crate) fn survivors(
                 if possible.is_empty() {
                     continue;
                 }
-                let (k, abs) = slack(m);
+                let (k, abs) = bounds.slack[m];
                 let lower = |p: f32| p as f64 * (1.0 - k) - abs;
                 let upper = |p: f32| p as f64 * (1.0 + k) + abs;
                 let best_lower = possible

@@ -64,12 +64,8 @@ impl Conv {
         let (g, outs) = geometry(&ins, &self.kernel, self.stride, self.pad, time)?;
         let thr = threshold.to::<f32>();
         let (o, rf) = (g.outputs, g.channels * g.kh * g.kw);
-        let mut kt = vec![0f32; rf * o];
-        for oo in 0..o {
-            for r in 0..rf {
-                kt[r * o + oo] = kernel[oo * rf + r];
-            }
-        }
+        let kt = crate::cpu::fused::channel_last(&kernel, o);
+        let bounds = crate::cpu::fused_step::StepBounds::new(rf, thr);
         let frame_in = g.channels * g.height * g.width;
         let region = Region::Conv {
             c: o,
@@ -88,8 +84,14 @@ impl Conv {
                     .into_par_iter()
                     .map(|b| {
                         let tin = &t_in[b * frame_in..(b + 1) * frame_in];
-                        let surv =
-                            crate::cpu::fused_step::survivors(tin, &kernel, &kt, &g, time, thr);
+                        let surv = crate::cpu::fused_step::survivors(
+                            tin,
+                            &kernel,
+                            &kt,
+                            &g,
+                            time,
+                            (thr, &bounds),
+                        );
                         let mx = surv.iter().flatten().fold(0f32, |m, s| m.max(s.last));
                         let (mn, d) = (0f32, (mx - 0f32) * 2.0);
                         let mut scores = vec![<f32 as crate::Element>::lowest(); o * plane];
