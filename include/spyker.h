@@ -473,6 +473,101 @@ spk_status spk_zca_save(const struct spk_zca *zca, const char *path);
 // frees `*out` with `spk_zca_free`.
 spk_status spk_zca_load(const char *path, struct spk_zca **out);
 
+// First-spike times of rank-coded spike trains `spikes` `[B, T, ...]` (any dtype, `T` <=
+// `SPK_MAX_TIME`): `u8 [B, ...]` holding each neuron's first step with a 1 (`T` = never), i.e. a
+// rank `spk_gather`. When `spikes` is not rank-coded (a value other than 0/1, or a 1 followed by
+// a 0) the call succeeds, sets `*rank_coded` to false and `*out` to NULL; otherwise it sets
+// `*rank_coded` to true and `*out` to the times (caller frees them with `spk_tensor_free`).
+spk_status spk_rank_times(const struct spk_tensor *spikes,
+                          bool *rank_coded,
+                          struct spk_tensor **out);
+
+// Cumulative 0/1 spike trains `u8 [B, time, ...]` from spike times `times` `u8 [B, ...]`
+// (values `<= time`, `time` = never, `time` <= `SPK_MAX_TIME`): the inverse of
+// `spk_rank_times`. The caller frees `*out`.
+spk_status spk_times_to_spikes(const struct spk_tensor *times,
+                               size_t time,
+                               struct spk_tensor **out);
+
+// First firing time of every neuron of a rank-coded convolution from input spike times `times`
+// `u8 [B, C, H, W]` (or `[C, H, W]`, values `<= time`): the result of
+// `gather(fire(convolve(scatter(times, time), kernel, stride, pad), threshold))` without the
+// `time` convolutions. `kernel` `[K, C, kh, kw]` is float with every weight `>= 0` (an error
+// otherwise); `stride[0..2]` (NULL = 1), `pad[0..4]` (NULL = none). Returns `u8 [B, K, H', W']`
+// through `out` (caller frees it).
+spk_status spk_conv_fire_times(const struct spk_tensor *times,
+                               size_t time,
+                               const struct spk_tensor *kernel,
+                               const size_t *stride,
+                               const size_t *pad,
+                               double threshold,
+                               struct spk_tensor **out);
+
+// Rank-coded `u8` spikes of a convolution: `fire(convolve(input, kernel, stride, pad),
+// threshold)` for `input` `[B, T, C, H, W]` (or `[T, C, H, W]`), computed on spike times when
+// `input` is rank-coded, `T <= SPK_MAX_TIME` and `kernel` f32 with non-negative finite weights,
+// by the dense path otherwise (same result either way). Returns `u8 [B, T, K, H', W']` through
+// `out` (caller frees it).
+spk_status spk_conv_fire_rank(const struct spk_tensor *input,
+                              const struct spk_tensor *kernel,
+                              const size_t *stride,
+                              const size_t *pad,
+                              double threshold,
+                              struct spk_tensor **out);
+
+// Rank pooling on spike times `times` `u8 [B, C, H, W]` (or `[C, H, W]`, values `<= time`): the
+// earliest time of each window `kernel[0..2]`, stride `stride[0..2]` (NULL = the kernel),
+// padding `pad[0..4]` (NULL = none; padding never fires). Same as `gather(pool(scatter(times)))`.
+// Returns `u8 [B, C, H', W']` through `out` (caller frees it).
+spk_status spk_pool_times(const struct spk_tensor *times,
+                          size_t time,
+                          const size_t *kernel,
+                          const size_t *stride,
+                          const size_t *pad,
+                          struct spk_tensor **out);
+
+// `spk_conv_fire_rank` with the layer's kernel, stride and padding: rank-coded `u8` output spikes
+// `[B, T, K, H', W']` of `input` `[B, T, C, H, W]`. The caller frees `*out`.
+spk_status spk_conv_forward_fire(const struct spk_conv *conv,
+                                 const struct spk_tensor *input,
+                                 double threshold,
+                                 struct spk_tensor **out);
+
+// `spk_conv_fire_times` with the layer's kernel, stride and padding: first firing times
+// `u8 [B, K, H', W']` from input spike times `times` `u8 [B, C, H, W]`. The caller frees `*out`.
+spk_status spk_conv_forward_fire_times(const struct spk_conv *conv,
+                                       const struct spk_tensor *times,
+                                       size_t time,
+                                       double threshold,
+                                       struct spk_tensor **out);
+
+// One STDP training step of a convolution layer on input spikes `input` `[B, T, C, H, W]` (or
+// `[T, C, H, W]`), exactly the composition the reference networks run per batch:
+// `pot = spk_conv_forward(input); spk_threshold_inplace(pot, threshold, 0);
+// spk_inhibit_inplace(pot, 0); winners = spk_convwta(pot, radius, count, 0);
+// spk_conv_stdp(conv, input, winners, spk_fire(pot, 0, <input dtype>, SPK_CODE_RANK))`.
+// Runs on spike times when `input` is rank-coded and the kernel non-negative f32 (no potential
+// frames), by that composition otherwise. `radius[0..2]` (NULL = 0); `count` >= 1; the layer
+// needs an STDP configuration. The winners are returned through `winners` (caller frees them
+// with `spk_winners_free`).
+spk_status spk_conv_stdp_step(struct spk_conv *conv,
+                              const struct spk_tensor *input,
+                              double threshold,
+                              const size_t *radius,
+                              size_t count,
+                              struct spk_winners **winners);
+
+// `spk_conv_stdp_step` on input spike times `times` `u8 [B, C, H, W]` (or `[C, H, W]`, values
+// `<= time`, `time` = never), i.e. on `spk_times_to_spikes(times, time)`. The caller frees
+// `*winners` with `spk_winners_free`.
+spk_status spk_conv_stdp_step_times(struct spk_conv *conv,
+                                    const struct spk_tensor *times,
+                                    size_t time,
+                                    double threshold,
+                                    const size_t *radius,
+                                    size_t count,
+                                    struct spk_winners **winners);
+
 // Writes the number of tensors of `list` to `*out`.
 spk_status spk_tensor_list_count(const struct spk_tensor_list *list, size_t *out);
 

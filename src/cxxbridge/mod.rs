@@ -10,6 +10,7 @@
 //! includes the generated header `spyker/bridge.rs.h`.
 
 mod error;
+mod fused;
 mod io;
 mod nn;
 mod ops;
@@ -17,6 +18,7 @@ mod runtime;
 mod tensor;
 
 pub use error::{BridgeError, BridgeResult};
+pub use fused::*;
 pub use io::*;
 pub use nn::*;
 pub use ops::*;
@@ -286,6 +288,54 @@ pub mod bridge {
         fn fc_set_bp_config(f: &mut Fc, config: BpConfig) -> Result<()>;
         fn fc_save(f: &Fc, path: &str) -> Result<()>;
         fn fc_load(path: &str) -> Result<Box<Fc>>;
+
+        // ---------------------------------------------------------------- spike-time fast paths
+        fn rank_times(x: &Tensor) -> Result<Box<TensorList>>;
+        fn times_to_spikes(times: &Tensor, time: usize) -> Result<Box<Tensor>>;
+        fn conv_fire_times(
+            times: &Tensor,
+            time: usize,
+            kernel: &Tensor,
+            stride: Ext2,
+            pad: Ext4,
+            threshold: f64,
+        ) -> Result<Box<Tensor>>;
+        fn conv_fire_rank(
+            x: &Tensor,
+            kernel: &Tensor,
+            stride: Ext2,
+            pad: Ext4,
+            threshold: f64,
+        ) -> Result<Box<Tensor>>;
+        fn pool_times(
+            times: &Tensor,
+            time: usize,
+            kernel: Ext2,
+            stride: Ext2,
+            pad: Ext4,
+        ) -> Result<Box<Tensor>>;
+        fn conv_forward_fire(c: &Conv, x: &Tensor, threshold: f64) -> Result<Box<Tensor>>;
+        fn conv_forward_fire_times(
+            c: &Conv,
+            times: &Tensor,
+            time: usize,
+            threshold: f64,
+        ) -> Result<Box<Tensor>>;
+        fn conv_stdp_step(
+            c: &mut Conv,
+            x: &Tensor,
+            threshold: f64,
+            radius: Ext2,
+            count: usize,
+        ) -> Result<Vec<WinnerList>>;
+        fn conv_stdp_step_times(
+            c: &mut Conv,
+            times: &Tensor,
+            time: usize,
+            threshold: f64,
+            radius: Ext2,
+            count: usize,
+        ) -> Result<Vec<WinnerList>>;
 
         // ---------------------------------------------------------------- filters, ZCA
         fn dog_new(

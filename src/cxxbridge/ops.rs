@@ -137,7 +137,7 @@ pub fn pad_into(x: &Tensor, y: &Tensor, pad: Ext4, value: f64) -> BridgeResult<(
 }
 
 /// A stride of (0, 0) means "the kernel", like a NULL stride of `spk_pool`.
-fn pool_stride(stride: Ext2) -> Option<crate::Expand2> {
+pub(crate) fn pool_stride(stride: Ext2) -> Option<crate::Expand2> {
     (stride != Ext2 { y: 0, x: 0 }).then(|| ext2(stride))
 }
 

@@ -38,6 +38,7 @@
 
 mod error;
 mod filter;
+mod fused;
 mod io;
 mod nn;
 mod ops;
@@ -51,6 +52,7 @@ mod tests;
 
 pub use error::{spk_last_error_message, spk_status, spk_status_string};
 pub use filter::*;
+pub use fused::*;
 pub use io::*;
 pub use nn::*;
 pub use ops::*;

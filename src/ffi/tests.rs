@@ -159,3 +159,232 @@ fn tensor_round_trip_and_conversion() {
         spk_tensor_free(t);
     }
 }
+
+/// Spike times `u8 [B, C, H, W]`, roughly a third never firing (deterministic, no RNG crate).
+fn some_times(shape: [usize; 4], time: usize) -> crate::Tensor {
+    let n: usize = shape.iter().product();
+    let v: Vec<u8> = (0..n)
+        .map(|i| ((i * 7919 + 13) % (time + time / 2)).min(time) as u8)
+        .collect();
+    crate::Tensor::from_vec(v, &shape).unwrap()
+}
+
+fn layer(seed: i64) -> crate::Conv {
+    crate::random_seed(seed);
+    let k = crate::Expand2::new(3, 3);
+    let pad = crate::Expand4::new(1, 1, 1, 1);
+    let dev = crate::Device::Cpu;
+    let mut c = crate::Conv::new(2, 4, k, 1, pad, 0.5, 0.1, dev, crate::DType::F32).unwrap();
+    c.stdpconfig = vec![crate::STDPConfig::new(0.004, -0.003)];
+    c
+}
+
+unsafe fn take(t: *mut spk_tensor) -> crate::Tensor {
+    assert!(!t.is_null());
+    let inner = unsafe { Box::from_raw(t) }.inner;
+    inner
+}
+
+#[test]
+fn spike_time_entry_points_equal_the_rust_api() {
+    let time = 15;
+    let times = some_times([3, 2, 8, 8], time);
+    let x = spk_tensor {
+        inner: times.clone(),
+    };
+    let c = spk_conv { inner: layer(5) };
+    let kernel = spk_tensor {
+        inner: c.inner.kernel.clone(),
+    };
+    let pad = [1usize; 4];
+    unsafe {
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_fire_times(
+            &x,
+            time,
+            &kernel,
+            std::ptr::null(),
+            pad.as_ptr(),
+            1.5,
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        let fired = take(out);
+        let want = crate::conv_fire_times(&times, time, &c.inner.kernel, 1, 1, 1.5).unwrap();
+        assert_eq!(fired.to_vec::<u8>().unwrap(), want.to_vec::<u8>().unwrap());
+        assert!(want
+            .to_vec::<u8>()
+            .unwrap()
+            .iter()
+            .any(|v| (*v as usize) < time));
+
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_forward_fire_times(&c, &x, time, 1.5, &mut out);
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        assert_eq!(
+            take(out).to_vec::<u8>().unwrap(),
+            want.to_vec::<u8>().unwrap()
+        );
+
+        // Spike trains and back: rank_times(times_to_spikes(t)) == t.
+        let mut out = std::ptr::null_mut();
+        assert_eq!(spk_times_to_spikes(&x, time, &mut out), spk_status::Ok);
+        let spikes = spk_tensor { inner: take(out) };
+        assert_eq!(spikes.inner.shape(), &[3, time, 2, 8, 8]);
+        let (mut rank, mut back) = (false, std::ptr::null_mut());
+        assert_eq!(
+            spk_rank_times(&spikes, &mut rank, &mut back),
+            spk_status::Ok
+        );
+        assert!(rank);
+        assert_eq!(
+            take(back).to_vec::<u8>().unwrap(),
+            times.to_vec::<u8>().unwrap()
+        );
+
+        // The dense-input forms agree with the time forms.
+        let mut out = std::ptr::null_mut();
+        assert_eq!(
+            spk_conv_forward_fire(&c, &spikes, 1.5, &mut out),
+            spk_status::Ok
+        );
+        let dense = take(out);
+        let want_spikes = crate::times_to_spikes(&want, time).unwrap();
+        assert_eq!(
+            dense.to_vec::<u8>().unwrap(),
+            want_spikes.to_vec::<u8>().unwrap()
+        );
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_fire_rank(
+            &spikes,
+            &kernel,
+            std::ptr::null(),
+            pad.as_ptr(),
+            1.5,
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        assert_eq!(
+            take(out).to_vec::<u8>().unwrap(),
+            want_spikes.to_vec::<u8>().unwrap()
+        );
+
+        // Pooling on times (stride NULL = the kernel).
+        let k = [2usize, 2];
+        let mut out = std::ptr::null_mut();
+        let st = spk_pool_times(
+            &x,
+            time,
+            k.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        let want = crate::pool_times(&times, time, 2, None, 0).unwrap();
+        assert_eq!(
+            take(out).to_vec::<u8>().unwrap(),
+            want.to_vec::<u8>().unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_training_step_through_the_c_abi_updates_like_the_rust_api() {
+    let time = 15;
+    let times = some_times([4, 2, 8, 8], time);
+    let spikes = spk_tensor {
+        inner: crate::times_to_spikes(&times, time).unwrap(),
+    };
+    let x = spk_tensor {
+        inner: times.clone(),
+    };
+    let mut by_c = spk_conv { inner: layer(9) };
+    by_c.inner.kernel = by_c.inner.kernel.copy().unwrap();
+    let mut by_rust = layer(9);
+    let radius = [1usize, 1];
+    unsafe {
+        for (step, on_times) in [(0, false), (1, true), (2, false)] {
+            let mut w = std::ptr::null_mut();
+            let st = match on_times {
+                true => {
+                    spk_conv_stdp_step_times(&mut by_c, &x, time, 1.0, radius.as_ptr(), 2, &mut w)
+                }
+                false => spk_conv_stdp_step(&mut by_c, &spikes, 1.0, radius.as_ptr(), 2, &mut w),
+            };
+            assert_eq!(st, spk_status::Ok, "step {step}: {}", message());
+            let want = by_rust.stdp_step(&spikes.inner, 1.0, 1, 2).unwrap();
+            let got = Box::from_raw(w).inner;
+            assert_eq!(got, want, "step {step}");
+            assert!(
+                want.iter().any(|s| !s.is_empty()),
+                "step {step} has winners"
+            );
+        }
+    }
+    let a = by_c.inner.kernel.to_vec::<f32>().unwrap();
+    let b = by_rust.kernel.to_vec::<f32>().unwrap();
+    assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
+    let before = layer(9).kernel.to_vec::<f32>().unwrap();
+    assert_ne!(a, before, "the steps learned something");
+}
+
+#[test]
+fn spike_time_entry_points_reject_bad_arguments() {
+    let time = 15;
+    let x = spk_tensor {
+        inner: some_times([1, 2, 4, 4], time),
+    };
+    let mut c = spk_conv { inner: layer(1) };
+    unsafe {
+        // Not rank-coded: success, false, NULL.
+        let rate = spk_tensor {
+            inner: crate::Tensor::from_vec(vec![1u8, 1, 0, 1], &[1, 2, 2]).unwrap(),
+        };
+        let (mut rank, mut out) = (true, 1 as *mut spk_tensor);
+        assert_eq!(spk_rank_times(&rate, &mut rank, &mut out), spk_status::Ok);
+        assert!(!rank && out.is_null());
+        assert_eq!(
+            spk_rank_times(&rate, std::ptr::null_mut(), &mut out),
+            spk_status::NullPointer
+        );
+        // Times above `time`, `time` above 255, NULL kernel window, NULL out.
+        let mut out = std::ptr::null_mut();
+        assert_eq!(spk_times_to_spikes(&x, 3, &mut out), spk_status::Argument);
+        assert!(message().contains("spike times in 0..=3"), "{}", message());
+        assert_eq!(spk_times_to_spikes(&x, 300, &mut out), spk_status::Argument);
+        let st = spk_pool_times(
+            &x,
+            time,
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            &mut out,
+        );
+        assert_eq!(st, spk_status::NullPointer);
+        assert!(out.is_null());
+        assert_eq!(
+            spk_conv_forward_fire_times(&c, &x, time, 1.0, std::ptr::null_mut()),
+            spk_status::NullPointer
+        );
+        // A kernel with a negative weight cannot give spike times.
+        c.inner.kernel = crate::Tensor::from_vec(vec![-0.5f32; 4 * 2 * 9], &[4, 2, 3, 3]).unwrap();
+        let st = spk_conv_forward_fire_times(&c, &x, time, 1.0, &mut out);
+        assert_eq!(st, spk_status::Argument);
+        assert!(message().contains("non-negative"), "{}", message());
+        // Wrong dtype of the times, no STDP configuration, count 0.
+        let f = spk_tensor {
+            inner: crate::Tensor::zeros(crate::DType::F32, &[1, 2, 4, 4]).unwrap(),
+        };
+        let mut w = std::ptr::null_mut();
+        let st = spk_conv_stdp_step_times(&mut c, &f, time, 1.0, std::ptr::null(), 1, &mut w);
+        assert_eq!(st, spk_status::Dtype);
+        let mut bare = spk_conv { inner: layer(1) };
+        bare.inner.stdpconfig.clear();
+        let st = spk_conv_stdp_step_times(&mut bare, &x, time, 0.0, std::ptr::null(), 1, &mut w);
+        assert_ne!(st, spk_status::Ok);
+        assert!(w.is_null());
+        let st = spk_conv_stdp_step(std::ptr::null_mut(), &x, 0.0, std::ptr::null(), 1, &mut w);
+        assert_eq!(st, spk_status::NullPointer);
+    }
+}

@@ -371,6 +371,38 @@ class Conv {
             bridge::conv_stdp(get(), input.get("input"), detail::slice(w), output.get("output"));
         });
     }
+    /// Rank-coded u8 output spikes [B, T, out, H', W'] of `input`: fire(conv(input), threshold),
+    /// computed on spike times when `input` is rank-coded and the kernel non-negative f32
+    /// (identical result either way).
+    Tensor forward_fire(const Tensor &input, double threshold) const {
+        return Tensor(detail::call(
+            [&] { return bridge::conv_forward_fire(get(), input.get("input"), threshold); }));
+    }
+    /// First firing times u8 [B, out, H', W'] from input spike times u8 [B, in, H, W]
+    /// (values <= time, time = never).
+    Tensor forward_fire_times(const Tensor &times, size_t time, double threshold) const {
+        return Tensor(detail::call([&] {
+            return bridge::conv_forward_fire_times(get(), times.get("times"), time, threshold);
+        }));
+    }
+    /// One STDP training step, exactly: pot = (*this)(input); threshold(pot, threshold);
+    /// inhibit(pot); winners = convwta(pot, radius, count); stdp(input, winners, fire(pot)).
+    /// Runs on spike times (no potential frames) when `input` is rank-coded and the kernel
+    /// non-negative f32. Returns the winners.
+    Winners stdp_step(const Tensor &input, double threshold, Expand2 radius, size_t count) {
+        return detail::winners(detail::call([&] {
+            return bridge::conv_stdp_step(get(), input.get("input"), threshold, radius.to_bridge(),
+                                          count);
+        }));
+    }
+    /// stdp_step() on input spike times u8 [B, in, H, W] (values <= time, time = never).
+    Winners stdp_step_times(const Tensor &times, size_t time, double threshold, Expand2 radius,
+                            size_t count) {
+        return detail::winners(detail::call([&] {
+            return bridge::conv_stdp_step_times(get(), times.get("times"), time, threshold,
+                                                radius.to_bridge(), count);
+        }));
+    }
     /// Saves the layer (kernel, stride, padding, STDP configurations) to a .npz file.
     void save(const std::string &path) const {
         detail::call([&] { bridge::conv_save(get(), detail::str(path, "path")); });
@@ -649,6 +681,41 @@ inline Tensor labelize(const Tensor &input, double threshold) {
 /// Canny edges (u8, 255 on edges) of [B, C, H, W] images.
 inline Tensor canny(const Tensor &input, double low, double high) {
     return SPYKER_TENSOR(bridge::canny(input.get("input"), low, high));
+}
+
+// ------------------------------------------------------------------------------ spike times
+// The fast paths of rank-coded networks: spike times are u8 tensors holding each neuron's first
+// firing step (`time` = never, time <= SPK_MAX_TIME). Results equal the dense compositions.
+
+/// First-spike times u8 [B, ...] of rank-coded trains [B, T, ...]; std::nullopt when the input is
+/// not rank-coded (a value other than 0/1, or a 1 followed by a 0).
+inline std::optional<Tensor> rank_times(const Tensor &spikes) {
+    auto l = detail::call([&] { return bridge::rank_times(spikes.get("spikes")); });
+    if (detail::call([&] { return bridge::tensor_list_len(*l); }) == 0) return std::nullopt;
+    return Tensor(detail::call([&] { return bridge::tensor_list_get(*l, 0); }));
+}
+/// Cumulative u8 spike trains [B, time, ...] from spike times u8 [B, ...].
+inline Tensor times_to_spikes(const Tensor &times, size_t time) {
+    return SPYKER_TENSOR(bridge::times_to_spikes(times.get("times"), time));
+}
+/// First firing times u8 [B, K, H', W'] of a convolution with a non-negative float `kernel`
+/// [K, C, kh, kw] from input spike times u8 [B, C, H, W]: gather(fire(conv(scatter(times)))).
+inline Tensor conv_fire_times(const Tensor &times, size_t time, const Tensor &kernel,
+                              Expand2 stride, Expand4 pad, double threshold) {
+    return SPYKER_TENSOR(bridge::conv_fire_times(times.get("times"), time, kernel.get("kernel"),
+                                                 stride.to_bridge(), pad.to_bridge(), threshold));
+}
+/// fire(conv(input, kernel, stride, pad), threshold) as rank-coded u8 spikes [B, T, K, H', W'].
+inline Tensor conv_fire_rank(const Tensor &input, const Tensor &kernel, Expand2 stride,
+                             Expand4 pad, double threshold) {
+    return SPYKER_TENSOR(bridge::conv_fire_rank(input.get("input"), kernel.get("kernel"),
+                                                stride.to_bridge(), pad.to_bridge(), threshold));
+}
+/// Rank pooling on spike times (stride 0 = the kernel): the earliest time of each window.
+inline Tensor pool_times(const Tensor &times, size_t time, Expand2 kernel, Expand2 stride = 0,
+                         Expand4 pad = 0) {
+    return SPYKER_TENSOR(bridge::pool_times(times.get("times"), time, kernel.to_bridge(),
+                                            stride.to_bridge(), pad.to_bridge()));
 }
 
 // ------------------------------------------------------------------------------ filters, ZCA
