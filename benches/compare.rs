@@ -84,6 +84,13 @@ fn code_of(filtered: Tensor) -> Tensor {
     spyker::code(&filtered, T as i64, true, Code::Rank).unwrap()
 }
 
+/// The spike times of `code_of(filtered)` straight from the filter output (`code_times`: no
+/// `T` frames).
+fn times_of(filtered: Tensor) -> Tensor {
+    spyker::threshold_inplace(&filtered, 0.01, 0.0).unwrap();
+    spyker::code_times(&filtered, T, true).unwrap()
+}
+
 /// `inhibit(threshold(x, thr))` in place, as the original's defaults do it.
 fn threshold_inhibit(x: Tensor, thr: f64) -> Tensor {
     spyker::threshold_inplace(&x, thr, 0.0).unwrap();
@@ -97,12 +104,6 @@ fn fire(x: &Tensor, thr: f64) -> Tensor {
 
 fn pool(x: &Tensor, k: usize, pad: usize) -> Tensor {
     spyker::pool(x, k, None, pad, None).unwrap()
-}
-
-fn times(spikes: &Tensor) -> Tensor {
-    spyker::rank_times(spikes)
-        .unwrap()
-        .expect("rank-coded spikes")
 }
 
 /// The system allocator, counting live heap bytes and their high-water mark, so that the bench
@@ -236,13 +237,13 @@ fn main() {
 
     // Layer 1 of Rezghi on spike times: code → times → conv+fire → pool, all without frames.
     let rezghi_l1_times = |c1: &Conv, x: &Tensor| {
-        let s = code_of(log.forward(x).unwrap());
-        let t1 = c1.forward_fire_times(&times(&s), T, 16.0).unwrap();
-        (s, spyker::pool_times(&t1, T, 2, None, 0).unwrap())
+        let s = times_of(log.forward(x).unwrap());
+        let t1 = c1.forward_fire_times(&s, T, 16.0).unwrap();
+        spyker::pool_times(&t1, T, 2, None, 0).unwrap()
     };
     let kh_l1_times = |x: &Tensor| {
-        let s = code_of(dog.forward(x).unwrap());
-        let t = k1.forward_fire_times(&times(&s), T, 10.0).unwrap();
+        let s = times_of(dog.forward(x).unwrap());
+        let t = k1.forward_fire_times(&s, T, 10.0).unwrap();
         spyker::pool_times(&t, T, 2, None, 1).unwrap()
     };
 
@@ -281,7 +282,7 @@ fn main() {
         (
             "rezghi_forward",
             Box::new(|| {
-                let (_, p1) = rezghi_l1_times(&c1, &x);
+                let p1 = rezghi_l1_times(&c1, &x);
                 let t2 = c2.forward_fire_times(&p1, T, 5.0).unwrap();
                 let p2 = spyker::pool_times(&t2, T, 3, None, 0).unwrap();
                 let f: Vec<u8> = p2
@@ -326,8 +327,8 @@ fn main() {
         (
             "mozafari_forward",
             Box::new(|| {
-                let s = code_of(dog6.forward(&x).unwrap());
-                let t1 = m1.forward_fire_times(&times(&s), T, 15.0).unwrap();
+                let s = times_of(dog6.forward(&x).unwrap());
+                let t1 = m1.forward_fire_times(&s, T, 15.0).unwrap();
                 let p1 = spyker::pool_times(&t1, T, 2, Some(2.into()), 1).unwrap();
                 let t2 = m2.forward_fire_times(&p1, T, 10.0).unwrap();
                 let p2 = spyker::pool_times(&t2, T, 3, Some(3.into()), 1).unwrap();
@@ -382,8 +383,8 @@ fn main() {
     // The training steps through the fused step (`Conv::stdp_step`, identical winners and
     // kernels, tests/fused_step.rs); `rezghi_l1_step_dense` keeps the composition for reference.
     time_it("rezghi_l1_step", &mut || {
-        let s = code_of(log.forward(&x).unwrap());
-        c1b.stdp_step(&s, 16.0, 3, 5).unwrap();
+        let s = times_of(log.forward(&x).unwrap());
+        c1b.stdp_step_times(&s, T, 16.0, 3, 5).unwrap();
     });
     time_it("rezghi_l1_step_dense", &mut || {
         let s = code_of(log.forward(&x).unwrap());
@@ -392,7 +393,7 @@ fn main() {
         c1d.stdp(&s, &w, &fire(&o, 0.0)).unwrap();
     });
     time_it("rezghi_l2_step", &mut || {
-        let (_, p1) = rezghi_l1_times(&c1, &x);
+        let p1 = rezghi_l1_times(&c1, &x);
         c2.stdp_step_times(&p1, T, 5.0, 1, 8).unwrap();
     });
     time_it("kheradpisheh_l2_step", &mut || {

@@ -438,3 +438,41 @@ fn errors_are_reported() {
     assert!(spyker::rank_times(&flat).is_err());
     assert!(spyker::times_to_spikes(&big, 5).is_err());
 }
+
+#[test]
+fn code_times_equals_the_gathered_rank_code() {
+    let mut r = Rng(0x5eed_c0de);
+    // Random values with many ties and zeros (minimum values never spike), two samples.
+    let v: Vec<f32> = (0..2 * 3 * 7 * 7)
+        .map(|_| match r.below(4) {
+            0 => 0.0,
+            1 => 0.5,
+            _ => r.below(1000) as f32 / 997.0,
+        })
+        .collect();
+    let x = Tensor::from_vec(v, &[2, 3, 7, 7]).unwrap();
+    let digits = bundled_digits(6);
+    for (input, what) in [(&x, "random"), (&digits, "digits")] {
+        for time in [1usize, 2, 15, 255] {
+            for sort in [true, false] {
+                let got = spyker::code_times(input, time, sort).unwrap();
+                let trains = spyker::code(input, time as i64, sort, spyker::Code::Rank).unwrap();
+                let want = spyker::rank_times(&trains).unwrap().expect("rank-coded");
+                assert_eq!(got.shape(), input.shape());
+                assert_same_u8(&got, &want, &format!("{what}, time {time}, sort {sort}"));
+                let fired = got.to_vec::<u8>().unwrap();
+                assert!(fired.iter().any(|t| (*t as usize) < time), "{what} {time}");
+                assert!(fired.iter().any(|t| *t as usize == time), "{what} {time}");
+            }
+        }
+    }
+    // A 1-D input is one sample; time outside 1..=255 and NaN are errors.
+    let flat = Tensor::from_vec(vec![3.0f32, 1.0, 2.0], &[3]).unwrap();
+    let t = spyker::code_times(&flat, 3, true).unwrap();
+    assert_eq!(t.shape(), &[1, 3]);
+    assert_eq!(t.to_vec::<u8>().unwrap(), vec![0, 3, 1]);
+    assert!(spyker::code_times(&x, 0, true).is_err());
+    assert!(spyker::code_times(&x, 256, true).is_err());
+    let nan = Tensor::from_vec(vec![f32::NAN, 1.0], &[1, 2]).unwrap();
+    assert!(spyker::code_times(&nan, 15, true).is_err());
+}

@@ -13,7 +13,7 @@
 //! lies outside a rigorous bound of the difference of the two roundings (`2γ_m · S`, `m` = number
 //! of non-zero terms, since products with 0 and 1 are exact; see [`decision_bounds`]). A neuron
 //! inside the bound (a potential at or within rounding of the threshold) is decided by redoing
-//! its dense sum alone ([`exact_potential`]).
+//! its dense sum alone ([`Field::exact`]).
 
 use crate::cpu::conv::{self, Geometry};
 use crate::Element;
@@ -160,23 +160,60 @@ pub(crate) fn channel_last(kernel: &[f32], o: usize) -> Vec<f32> {
     kt
 }
 
-/// Fills `buckets[t]` with the receptive-field indices of the inputs of output pixel `pix` that
-/// spike at `t < time` (in receptive-field order within each bucket).
-pub(super) fn bucket_inputs(
-    tin: &[u8],
-    g: &Geometry,
-    pix: (usize, usize),
-    time: usize,
-    buckets: &mut [Vec<u32>],
-) {
-    for b in buckets.iter_mut() {
-        b.clear();
-    }
-    for_each_input(tin, g, pix, |r, t| {
-        if t < time {
-            buckets[t].push(r as u32);
+/// The inputs of one output pixel's receptive field that spike before `time`: bucketed by spike
+/// time (for the fast potentials) and listed in receptive-field order with their times (for the
+/// dense-order sums), both filled by one walk over the field.
+pub(super) struct Field {
+    /// `buckets[t]`: receptive-field indices of the inputs spiking at `t`, in field order.
+    pub buckets: Vec<Vec<u32>>,
+    /// `(r, t)` of every input spiking at some `t < time`, in receptive-field order.
+    active: Vec<(u32, u8)>,
+}
+
+impl Field {
+    pub(super) fn new(time: usize) -> Field {
+        Field {
+            buckets: vec![Vec::new(); time],
+            active: Vec::new(),
         }
-    });
+    }
+
+    /// Refills the field for output pixel `pix`.
+    pub(super) fn fill(&mut self, tin: &[u8], g: &Geometry, pix: (usize, usize)) {
+        let time = self.buckets.len();
+        for b in self.buckets.iter_mut() {
+            b.clear();
+        }
+        self.active.clear();
+        let (buckets, active) = (&mut self.buckets, &mut self.active);
+        for_each_input(tin, g, pix, |r, t| {
+            if t < time {
+                buckets[t].push(r as u32);
+                active.push((r as u32, t as u8));
+            }
+        });
+    }
+
+    /// The dense path's f32 potential after step `t < time` of the output whose kernel row is
+    /// `row`: the weights of the inputs that fired by `t`, added in receptive-field order from
+    /// +0.0, block sums of `conv::SUM_BLOCK` entries added in order. Inputs that never fire add
+    /// +0.0 there, which leaves a non-negative sum unchanged, so only the active list is walked.
+    pub(super) fn exact(&self, row: &[f32], t: usize) -> f32 {
+        let t = t as u8;
+        let (mut total, mut acc, mut block) = (0f32, 0f32, 0u32);
+        for &(r, s) in &self.active {
+            if s <= t {
+                let b = r / conv::SUM_BLOCK as u32;
+                if b != block {
+                    total += acc;
+                    acc = 0.0;
+                    block = b;
+                }
+                acc += row[r as usize];
+            }
+        }
+        total + acc
+    }
 }
 
 /// Calls `f(r, t)` for every in-bounds input of the receptive field of output pixel `(i, j)`, in
@@ -188,45 +225,27 @@ pub(super) fn for_each_input(
     (i, j): (usize, usize),
     mut f: impl FnMut(usize, usize),
 ) {
+    // The kernel columns `v_lo..v_hi` fall inside the input for every row (x = x0 + v).
+    let x0 = (j * g.sx) as isize - g.left as isize;
+    let v_lo = (-x0).clamp(0, g.kw as isize) as usize;
+    let v_hi = (g.width as isize - x0).clamp(v_lo as isize, g.kw as isize) as usize;
+    if v_lo == v_hi {
+        return;
+    }
+    let xs = (x0 + v_lo as isize) as usize;
     for c in 0..g.channels {
         for u in 0..g.kh {
             let y = (i * g.sy + u) as isize - g.top as isize;
             if y < 0 || y >= g.height as isize {
                 continue;
             }
-            let src = &tin[(c * g.height + y as usize) * g.width..][..g.width];
-            for v in 0..g.kw {
-                let x = (j * g.sx + v) as isize - g.left as isize;
-                if x >= 0 && x < g.width as isize {
-                    f((c * g.kh + u) * g.kw + v, src[x as usize] as usize);
-                }
+            let src = &tin[(c * g.height + y as usize) * g.width + xs..][..v_hi - v_lo];
+            let base = (c * g.kh + u) * g.kw + v_lo;
+            for (k, &t) in src.iter().enumerate() {
+                f(base + k, t as usize);
             }
         }
     }
-}
-
-/// The dense path's f32 potential of output `row` (its kernel row) at pixel `(i, j)` after time
-/// step `t`: the weights of the inputs that fired by `t`, added in receptive-field order, block
-/// sums of `conv::SUM_BLOCK` entries added in order.
-pub(super) fn exact_potential(
-    tin: &[u8],
-    row: &[f32],
-    g: &Geometry,
-    pix: (usize, usize),
-    t: usize,
-) -> f32 {
-    let (mut total, mut acc, mut block) = (0f32, 0f32, 0);
-    for_each_input(tin, g, pix, |r, s| {
-        if s <= t {
-            if r / conv::SUM_BLOCK != block {
-                total += acc;
-                acc = 0.0;
-                block = r / conv::SUM_BLOCK;
-            }
-            acc += row[r];
-        }
-    });
-    total + acc
 }
 
 /// `(k, abs)` such that two f32 sums of the same `m` non-negative terms in any orders, `p` and
@@ -281,17 +300,17 @@ fn sample(
     let never = time as u8;
     let mut pot = vec![0f32; o];
     let mut res = vec![never; o];
-    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
+    let mut field = Field::new(time);
     let mut unsure = Vec::new();
     let mut exact = 0;
     for i in 0..g.oh {
         for j in 0..g.ow {
-            bucket_inputs(tin, g, (i, j), time, &mut buckets);
+            field.fill(tin, g, (i, j));
             pot.fill(0.0);
             res.fill(never);
             let mut undecided = o;
             let mut m = 0;
-            for (t, bucket) in buckets.iter().enumerate() {
+            for (t, bucket) in field.buckets.iter().enumerate() {
                 // Without new inputs the potentials, bounds and exact sums are unchanged.
                 if bucket.is_empty() && t > 0 {
                     continue;
@@ -315,7 +334,7 @@ fn sample(
                 }
                 for &oo in &unsure {
                     let row = &kernel[oo * rf..(oo + 1) * rf];
-                    if exact_potential(tin, row, g, (i, j), t) > thr {
+                    if field.exact(row, t) > thr {
                         res[oo] = t as u8;
                         undecided -= 1;
                     }

@@ -8,14 +8,12 @@
 //! potentials: with each other (the winner) and with the threshold (the crossing step). The fast
 //! f32 potentials (bucketed by spike time, as in `cpu::fused`) are within `k·p + abs` of the
 //! dense ones (`decision_bounds`' argument); only channels whose interval reaches the best lower
-//! bound can be the maximum, and those get their dense value (`exact_potential`), so the outcome is the
+//! bound can be the maximum, and those get their dense value (`Field::exact`), so the outcome is the
 //! dense path's. The survivor's potentials at its crossing step and at the last step (the sample
 //! maximum of `convwta`) are dense values too.
 
 use super::conv::Geometry;
-use super::fused::{
-    add_row, bucket_inputs, decision_bounds, exact_potential, has_avx2, rounding_bound,
-};
+use super::fused::{add_row, decision_bounds, has_avx2, rounding_bound, Field};
 use std::sync::atomic::Ordering;
 
 /// The surviving neuron of one output pixel: its channel, first step above the threshold and
@@ -66,21 +64,21 @@ pub(crate) fn survivors(
     let rf = g.channels * g.kh * g.kw;
     let avx2 = has_avx2();
     let mut sums = 0;
-    let mut exact = |ch: usize, pix: (usize, usize), t: usize| {
+    let mut exact = |field: &Field, ch: usize, t: usize| {
         sums += 1;
-        exact_potential(tin, &kernel[ch * rf..(ch + 1) * rf], g, pix, t)
+        field.exact(&kernel[ch * rf..(ch + 1) * rf], t)
     };
     let mut pot = vec![0f32; o];
-    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); time];
+    let mut field = Field::new(time);
     let mut possible: Vec<(usize, f32)> = Vec::new();
     let mut out = Vec::with_capacity(g.oh * g.ow);
     for i in 0..g.oh {
         for j in 0..g.ow {
-            bucket_inputs(tin, g, (i, j), time, &mut buckets);
+            field.fill(tin, g, (i, j));
             pot.fill(0.0);
             let mut m = 0;
             let mut found = None;
-            for (t, bucket) in buckets.iter().enumerate() {
+            for (t, bucket) in field.buckets.iter().enumerate() {
                 if bucket.is_empty() && t > 0 {
                     continue;
                 }
@@ -113,7 +111,7 @@ pub(crate) fn survivors(
                     if upper(p) < best_lower {
                         continue;
                     }
-                    let v = exact(c, (i, j), t);
+                    let v = exact(&field, c, t);
                     if best.is_none_or(|(_, b)| v > b) {
                         best = Some((c, v));
                     }
@@ -130,7 +128,7 @@ pub(crate) fn survivors(
                 last: if t + 1 == time {
                     v
                 } else {
-                    exact(c, (i, j), time - 1)
+                    exact(&field, c, time - 1)
                 },
             }));
         }

@@ -172,3 +172,89 @@ fn pick<S: Copy + PartialOrd>(
     }
     out
 }
+
+/// [`pick_float`] over a convolution region whose scores are all `lowest` except `cands`
+/// (`(channel, pixel, score)`, at most one per pixel, in increasing `channel·plane + pixel`
+/// order): the same winners, without the dense `[C, H, W]` score array. Scores must not be NaN
+/// (the caller falls back to the dense selection then).
+pub(crate) fn pick_conv_sparse(
+    cands: &[(u32, u32, f32)],
+    (h, w, radius): (usize, usize, Expand2),
+    count: usize,
+) -> Vec<Winner> {
+    let lowest = <f32 as Element>::lowest();
+    let mut alive = vec![true; cands.len()];
+    let mut out = Vec::new();
+    for _ in 0..count {
+        // The dense scan keeps the first maximum in index order, so does this one.
+        let mut best = (lowest, usize::MAX);
+        for (k, &(_, _, v)) in cands.iter().enumerate() {
+            if alive[k] && v > best.0 {
+                best = (v, k);
+            }
+        }
+        if best.1 == usize::MAX || (best.0 - lowest).to_f64().abs() < 1e-5 {
+            break;
+        }
+        let (z, p, _) = cands[best.1];
+        let (y, x) = (p as usize / w, p as usize % w);
+        out.push(Winner::new(0, 0, z as i64, y as i64, x as i64));
+        let (y0, y1) = (
+            y.saturating_sub(radius.y),
+            y.saturating_add(radius.y).min(h - 1),
+        );
+        let (x0, x1) = (
+            x.saturating_sub(radius.x),
+            x.saturating_add(radius.x).min(w - 1),
+        );
+        for (a, &(c, q, _)) in alive.iter_mut().zip(cands) {
+            let (qy, qx) = (q as usize / w, q as usize % w);
+            if c == z || ((y0..=y1).contains(&qy) && (x0..=x1).contains(&qx)) {
+                *a = false;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod sparse_tests {
+    use super::*;
+
+    #[test]
+    fn sparse_selection_equals_the_dense_one() {
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for case in 0..300 {
+            let (c, h, w) = (
+                1 + next(6) as usize,
+                1 + next(9) as usize,
+                1 + next(9) as usize,
+            );
+            let plane = h * w;
+            let radius = Expand2::new(next(3) as usize, next(3) as usize);
+            let count = 1 + next(6) as usize;
+            let mut dense = vec![<f32 as Element>::lowest(); c * plane];
+            let mut cands = Vec::new();
+            for p in 0..plane {
+                if next(3) > 0 {
+                    let ch = next(c as u64) as usize;
+                    // Few distinct values, so ties are common.
+                    let v = next(4) as f32 + next(3) as f32 * 0.125;
+                    dense[ch * plane + p] = v;
+                    cands.push((ch as u32, p as u32, v));
+                }
+            }
+            cands.sort_by_key(|&(ch, p, _)| ch as usize * plane + p as usize);
+            let region = Region::Conv { c, h, w, radius };
+            let want = pick_float(dense, &region, count);
+            let got = pick_conv_sparse(&cands, (h, w, radius), count);
+            assert_eq!(got, want, "case {case}");
+        }
+    }
+}

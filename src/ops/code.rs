@@ -76,6 +76,25 @@ pub fn code_into(input: &Tensor, output: &Tensor, time: i64, sort: bool, code: C
     Ok(())
 }
 
+/// Rank-order spike times of `input` `[B, ...]` (a 1-D input is one sample) over `time` steps
+/// (`1..=255`): `u8 [B, ...]` holding each feature's first spike step, `time` = never. This is
+/// `gather(code(input, time, sort, Rank))` (equivalently `rank_times` of the trains) without the
+/// `time` frames, for the spike-time fast paths (`conv_fire_times`, `pool_times`,
+/// `Conv::stdp_step_times`). Errors as [`code()`].
+pub fn code_times(input: &Tensor, time: usize, sort: bool) -> Result<Tensor> {
+    super::check_time("code_times", time, crate::MAX_TIME)?;
+    let (in_shape, _) = code_shapes(input, time as i64)?;
+    require_cpu("code_times", &[input])?;
+    let n: usize = in_shape[1..].iter().product();
+    let tau = with_dtype!(input.dtype(), T => {
+        let x = input.read::<T>()?;
+        kernel::check_values(&x, sort)?;
+        kernel::latencies(&x, n, time, sort)
+    });
+    let times: Vec<u8> = tau.iter().map(|&s| s.min(time as u32) as u8).collect();
+    Tensor::from_vec(times, &in_shape)
+}
+
 /// The normalised input shape and the output shape, after checking `time`.
 fn code_shapes(input: &Tensor, time: i64) -> Result<(Vec<usize>, Vec<usize>)> {
     if !(1..=MAX_CODE_TIME).contains(&time) {

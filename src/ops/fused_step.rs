@@ -5,7 +5,7 @@
 use super::fused::{check_times, geometry, nonnegative_f32, times_to_spikes, MAX_TIME};
 use super::{require_cpu, Winner, Winners};
 use crate::cpu::stdp::{conv_update, ConvGeom, ConvJob, Time};
-use crate::cpu::wta::{float_score, pick_float, Region};
+use crate::cpu::wta::{float_score, pick_conv_sparse, pick_float, Region};
 use crate::{shape, Conv, Expand2, Result, Scalar, Tensor};
 use rayon::prelude::*;
 
@@ -94,14 +94,29 @@ impl Conv {
                         );
                         let mx = surv.iter().flatten().fold(0f32, |m, s| m.max(s.last));
                         let (mn, d) = (0f32, (mx - 0f32) * 2.0);
-                        let mut scores = vec![<f32 as crate::Element>::lowest(); o * plane];
-                        for (p, s) in surv.iter().enumerate() {
-                            if let Some(s) = s {
-                                scores[s.ch as usize * plane + p] =
-                                    float_score(time, s.t as usize, s.v, mn, d);
+                        // At most one scored neuron per pixel: select among those alone,
+                        // in the dense score array's index order.
+                        let mut cands: Vec<(u32, u32, f32)> = surv
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(p, s)| {
+                                let s = s.as_ref()?;
+                                let v = float_score(time, s.t as usize, s.v, mn, d);
+                                Some((s.ch, p as u32, v))
+                            })
+                            .collect();
+                        cands.sort_unstable_by_key(|&(ch, p, _)| (ch, p));
+                        let winners = match cands.iter().any(|c| c.2.is_nan()) {
+                            false => pick_conv_sparse(&cands, (outs[3], outs[4], radius), count),
+                            true => {
+                                let mut scores = vec![<f32 as crate::Element>::lowest(); o * plane];
+                                for &(ch, p, v) in &cands {
+                                    scores[ch as usize * plane + p as usize] = v;
+                                }
+                                pick_float(scores, &region, count)
                             }
-                        }
-                        (pick_float(scores, &region, count), surv)
+                        };
+                        (winners, surv)
                     })
                     .collect()
             });
