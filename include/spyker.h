@@ -302,6 +302,30 @@ typedef struct spk_fc_options {
     int32_t dtype;
 } spk_fc_options;
 
+// The counters of one CUDA device's caching allocator, in bytes unless noted (see
+// `spk_cuda_cache_stats`). Initialise with `spk_cache_stats_init`: the library writes only the
+// first `size` bytes, so fields added later do not break older callers.
+typedef struct spk_cache_stats {
+    // `sizeof(spk_cache_stats)` as the caller compiled it (set by `spk_cache_stats_init`).
+    uint32_t size;
+    // The device index.
+    int64_t device;
+    // Whether freed blocks are kept for reuse.
+    bool enabled;
+    // Bytes obtained from the driver and not yet returned (in use plus cached).
+    size_t taken;
+    // Bytes held by live tensors.
+    size_t used;
+    // Bytes kept for reuse (`taken - used`).
+    size_t cached;
+    // Number of cached blocks.
+    size_t cached_blocks;
+    // Allocations answered from the cache since the start (a count).
+    uint64_t hits;
+    // Allocations that went to the driver since the start (a count).
+    uint64_t misses;
+} spk_cache_stats;
+
 // Called once with `user` when the library no longer needs memory wrapped by
 // `spk_tensor_wrap` (the last handle or view using it was freed). It may run on any thread.
 typedef void (*spk_release_fn)(void *user);
@@ -1121,6 +1145,14 @@ spk_status spk_cuda_cache_enable(bool enable, int64_t index);
 
 // Returns the cached (unused) blocks of CUDA device `index` to the driver.
 spk_status spk_cuda_cache_clear(int64_t index);
+
+// Fills `*stats` with zeros and sets `stats->size = size`. Pass `sizeof(spk_cache_stats)` as
+// `size`.
+spk_status spk_cache_stats_init(struct spk_cache_stats *stats, size_t size);
+
+// Copies the allocator counters of CUDA device `index` into `*stats` (whose `size` the caller
+// set, e.g. with `spk_cache_stats_init`): what `spk_cuda_cache_print` prints.
+spk_status spk_cuda_cache_stats(int64_t index, struct spk_cache_stats *stats);
 
 // Prints the allocator counters of CUDA device `index` to standard output.
 spk_status spk_cuda_cache_print(int64_t index);

@@ -1,6 +1,8 @@
 // A small STDP training loop on the bundled digits, the first layer of Shirsavar (Rezghi) et al.
-// 2022 through the C++ wrapper: LoG -> threshold -> rank code -> Conv -> threshold -> inhibit ->
-// convwta -> stdp. Prints progress and fails unless winners were found, the kernel moved and
+// 2022 through the C++ wrapper: LoG -> threshold -> rank code -> Conv::stdp_step, the fused
+// training step (threshold -> inhibit -> convwta -> stdp in one call, on spike times). A copy of
+// the layer is trained alongside by that explicit composition; the example fails unless both give
+// the same winners and the same kernel after every batch, winners were found, the kernel moved and
 // stayed in [0, 1], and the layer saved to a file loads back with the same kernel.
 //
 // usage: stdp_mnist <mnist-dir> [images = 256] [channels = 16]
@@ -30,6 +32,18 @@ Tensor scale(const Tensor &images) {
     return Tensor::from(v, images.shape());
 }
 
+bool same_winners(const Winners &a, const Winners &b) {
+    if (a.size() != b.size()) return false;
+    for (size_t s = 0; s < a.size(); s++) {
+        if (a[s].size() != b[s].size()) return false;
+        for (size_t i = 0; i < a[s].size(); i++) {
+            const Winner &x = a[s][i], &y = b[s][i];
+            if (x.c != y.c || x.t != y.t || x.z != y.z || x.y != y.y || x.x != y.x) return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -49,19 +63,35 @@ int main(int argc, char **argv) {
         Conv conv(6, channels, 5, 1, 2, 0.5, 0.02);
         conv.stdpconfig({STDPConfig(0.0004, -0.0003)});
         const std::vector<float> before = conv.kernel().to_vector<float>();
+        // The copy trained by the explicit composition (Conv is move-only: same geometry, a deep
+        // copy of the kernel, the same STDP configurations).
+        Conv explicit_conv(6, channels, 5, conv.stride(), conv.pad());
+        explicit_conv.kernel(conv.kernel().copy());
+        explicit_conv.stdpconfig(conv.stdpconfig());
+        const double thr = 16;
+        const Expand2 radius = 3;
+        const size_t count = 5;
 
         size_t steps = 0, winners_total = 0;
         for (size_t start = 0; start < n; start += batch) {
             const size_t end = std::min(start + batch, n);
             Tensor x = scale(data.train_images.slice(start, end));
             Tensor spikes = code(threshold(filter(x), 0.01), time);   // [B, 15, 6, 28, 28] u8
-            Tensor pot = inhibit(threshold(conv(spikes), 16));          // in place
-            Winners win = convwta(pot, 3, 5);
-            conv.stdp(spikes, win, fire(pot, 16));
+            Winners win = conv.stdp_step(spikes, thr, radius, count);
+
+            // The same step, written out on the copy.
+            Tensor pot = inhibit(threshold(explicit_conv(spikes), thr)); // in place
+            Winners want = convwta(pot, radius, count);
+            explicit_conv.stdp(spikes, want, fire(pot, thr));
+            if (!same_winners(win, want))
+                return fail("stdp_step selected other winners than threshold/inhibit/convwta");
+            if (conv.kernel().to_vector<float>() != explicit_conv.kernel().to_vector<float>())
+                return fail("stdp_step gave another kernel than the explicit composition");
+
             for (const auto &w : win) winners_total += w.size();
             steps++;
-            std::printf("batch %zu: images %zu-%zu, %zu winners so far\n", steps, start, end - 1,
-                        winners_total);
+            std::printf("batch %zu: images %zu-%zu, %zu winners so far (stdp_step = explicit)\n",
+                        steps, start, end - 1, winners_total);
         }
 
         const std::vector<float> after = conv.kernel().to_vector<float>();

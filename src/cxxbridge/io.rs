@@ -4,7 +4,7 @@ use super::bridge::Ext2;
 use super::tensor::{boxed, Tensor};
 use super::{call, BridgeResult};
 use crate::ffi::{item_index, split_arg};
-use crate::helpers::{Csv as CsvReader, CsvSplit};
+use crate::helpers::Csv as CsvReader;
 
 /// Named tensors (archives, model files, the four MNIST tensors), like `spk_tensor_list`.
 #[derive(Default)]
@@ -94,6 +94,19 @@ pub fn read_image(path: &str, mode: &str, size: Ext2, resize: bool) -> BridgeRes
     })
 }
 
+pub fn read_image_into(
+    y: &Tensor,
+    path: &str,
+    mode: &str,
+    size: Ext2,
+    resize: bool,
+) -> BridgeResult<()> {
+    call(|| {
+        let size = resize.then_some((size.y, size.x));
+        crate::helpers::read_image_into(&y.0, path, mode, size)
+    })
+}
+
 pub fn write_image(x: &Tensor, path: &str, format: &str) -> BridgeResult<()> {
     call(|| crate::helpers::write_image(&x.0, path, format))
 }
@@ -121,8 +134,13 @@ pub fn csv_skip(c: &mut Csv, count: usize) -> BridgeResult<usize> {
     call(|| c.0.skip_lines(count))
 }
 
-pub fn read_csv(path: &str, delim: &str) -> BridgeResult<Vec<String>> {
-    call(|| Ok(crate::helpers::read_csv(path, delim, CsvSplit::Delimiter)?.unwrap_or_default()))
+/// The fields of the first non-empty line (empty for a file without one); `original_split` is
+/// the `split` rule of `spk_read_csv` (1 = the original's multi-character delimiter quirk).
+pub fn read_csv(path: &str, delim: &str, original_split: bool) -> BridgeResult<Vec<String>> {
+    call(|| {
+        let rule = split_arg(original_split as i32)?;
+        Ok(crate::helpers::read_csv(path, delim, rule)?.unwrap_or_default())
+    })
 }
 
 pub fn npz_read(path: &str) -> BridgeResult<Box<TensorList>> {

@@ -99,6 +99,34 @@ pub mod bridge {
         std2: f64,
     }
 
+    /// The stride and padding of a convolution layer (`spk_conv_geometry`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct ConvGeometry {
+        stride: Ext2,
+        pad: Ext4,
+    }
+
+    /// The library version as numbers (`spk_version_numbers`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct VersionNumbers {
+        major: u32,
+        minor: u32,
+        patch: u32,
+    }
+
+    /// The counters of a CUDA device's caching allocator (`spk_cache_stats`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct CacheStats {
+        device: i64,
+        enabled: bool,
+        taken: usize,
+        used: usize,
+        cached: usize,
+        cached_blocks: usize,
+        hits: u64,
+        misses: u64,
+    }
+
     /// Gabor parameters (theta in degrees).
     #[derive(Debug, Clone, Copy, PartialEq)]
     struct GaborFilter {
@@ -122,6 +150,7 @@ pub mod bridge {
 
         // ---------------------------------------------------------------- runtime
         fn version() -> String;
+        fn version_numbers() -> Result<VersionNumbers>;
         fn random_seed(seed: i64) -> Result<()>;
         fn set_max_threads(threads: i64) -> Result<()>;
         fn max_threads() -> Result<usize>;
@@ -140,6 +169,7 @@ pub mod bridge {
         fn cuda_cache_enabled(index: i64) -> Result<bool>;
         fn cuda_cache_enable(enable: bool, index: i64) -> Result<()>;
         fn cuda_cache_clear(index: i64) -> Result<()>;
+        fn cuda_cache_stats(index: i64) -> Result<CacheStats>;
         fn cuda_cache_print(index: i64) -> Result<()>;
         fn cuda_synchronize(index: i64) -> Result<()>;
 
@@ -165,6 +195,7 @@ pub mod bridge {
         fn tensor_index(t: &Tensor, index: i64) -> Result<Box<Tensor>>;
         fn tensor_slice(t: &Tensor, start: usize, end: usize) -> Result<Box<Tensor>>;
         fn tensor_fill(t: &Tensor, value: f64) -> Result<()>;
+        fn tensor_fill_int(t: &Tensor, value: i64) -> Result<()>;
         fn tensor_to_dtype(t: &Tensor, dtype: i32) -> Result<Box<Tensor>>;
         fn tensor_to_device(t: &Tensor, device: DeviceSpec) -> Result<Box<Tensor>>;
         fn tensor_copy(t: &Tensor) -> Result<Box<Tensor>>;
@@ -236,8 +267,17 @@ pub mod bridge {
             threshold: f64,
         ) -> Result<Vec<WinnerList>>;
         fn backward(x: &Tensor, target: &Tensor, time: usize, gamma: f64) -> Result<Box<Tensor>>;
+        fn backward_into(
+            x: &Tensor,
+            y: &Tensor,
+            target: &Tensor,
+            time: usize,
+            gamma: f64,
+        ) -> Result<()>;
         fn labelize(x: &Tensor, threshold: f64) -> Result<Box<Tensor>>;
+        fn labelize_into(x: &Tensor, y: &Tensor, threshold: f64) -> Result<()>;
         fn canny(x: &Tensor, low: f64, high: f64) -> Result<Box<Tensor>>;
+        fn canny_into(x: &Tensor, y: &Tensor, low: f64, high: f64) -> Result<()>;
 
         // ---------------------------------------------------------------- Conv, FC
         #[allow(clippy::too_many_arguments)]
@@ -257,6 +297,7 @@ pub mod bridge {
         fn conv_stdp(c: &mut Conv, x: &Tensor, winners: &[WinnerList], y: &Tensor) -> Result<()>;
         fn conv_kernel(c: &Conv) -> Result<Box<Tensor>>;
         fn conv_set_kernel(c: &mut Conv, kernel: &Tensor) -> Result<()>;
+        fn conv_geometry(c: &Conv) -> Result<ConvGeometry>;
         fn conv_stdp_configs(c: &Conv) -> Result<Vec<StdpConfig>>;
         fn conv_set_stdp_configs(c: &mut Conv, configs: &[StdpConfig]) -> Result<()>;
         fn conv_save(c: &Conv, path: &str) -> Result<()>;
@@ -280,6 +321,13 @@ pub mod bridge {
             zero_post_time: bool,
         ) -> Result<()>;
         fn fc_backward(f: &mut Fc, x: &Tensor, y: &Tensor, grad: &Tensor) -> Result<Box<Tensor>>;
+        fn fc_backward_into(
+            f: &mut Fc,
+            x: &Tensor,
+            y: &Tensor,
+            grad: &Tensor,
+            next: &Tensor,
+        ) -> Result<()>;
         fn fc_kernel(f: &Fc) -> Result<Box<Tensor>>;
         fn fc_set_kernel(f: &mut Fc, kernel: &Tensor) -> Result<()>;
         fn fc_stdp_configs(f: &Fc) -> Result<Vec<StdpConfig>>;
@@ -369,10 +417,12 @@ pub mod bridge {
         fn log_apply_into(f: &Log, x: &Tensor, y: &Tensor) -> Result<()>;
         fn log_kernel(f: &Log) -> Result<Box<Tensor>>;
         fn zca_new() -> Result<Box<Zca>>;
+        fn zca_from_parts(mean: &Tensor, transform: &Tensor) -> Result<Box<Zca>>;
         fn zca_fit(z: &mut Zca, x: &Tensor, epsilon: f64, transform: bool) -> Result<()>;
         fn zca_apply(z: &Zca, x: &Tensor) -> Result<Box<Tensor>>;
         fn zca_apply_inplace(z: &Zca, x: &Tensor) -> Result<()>;
         fn zca_split(x: &Tensor) -> Result<Box<Tensor>>;
+        fn zca_split_into(x: &Tensor, y: &Tensor) -> Result<()>;
         fn zca_mean(z: &Zca) -> Result<Box<Tensor>>;
         fn zca_transform(z: &Zca) -> Result<Box<Tensor>>;
         fn zca_save(z: &Zca, path: &str) -> Result<()>;
@@ -394,11 +444,18 @@ pub mod bridge {
         fn mnist_data(path: &str) -> Result<Box<Tensor>>;
         fn mnist_label(path: &str) -> Result<Box<Tensor>>;
         fn read_image(path: &str, mode: &str, size: Ext2, resize: bool) -> Result<Box<Tensor>>;
+        fn read_image_into(
+            y: &Tensor,
+            path: &str,
+            mode: &str,
+            size: Ext2,
+            resize: bool,
+        ) -> Result<()>;
         fn write_image(x: &Tensor, path: &str, format: &str) -> Result<()>;
         fn csv_open(path: &str, delim: &str, original_split: bool) -> Result<Box<Csv>>;
         fn csv_readline(c: &mut Csv, fields: &mut Vec<String>) -> Result<bool>;
         fn csv_skip(c: &mut Csv, count: usize) -> Result<usize>;
-        fn read_csv(path: &str, delim: &str) -> Result<Vec<String>>;
+        fn read_csv(path: &str, delim: &str, original_split: bool) -> Result<Vec<String>>;
         fn npz_read(path: &str) -> Result<Box<TensorList>>;
         fn npz_write(path: &str, items: &TensorList) -> Result<()>;
         fn layers_save(path: &str, items: &TensorList) -> Result<()>;

@@ -1,7 +1,7 @@
 //! Layers, filters and ZCA (the bridge side of `src/ffi/nn.rs` and `src/ffi/filter.rs`).
 
 use super::bridge::{
-    BpConfig, DeviceSpec, DogFilter, Ext2, Ext4, GaborFilter, StdpConfig, WinnerList,
+    BpConfig, ConvGeometry, DeviceSpec, DogFilter, Ext2, Ext4, GaborFilter, StdpConfig, WinnerList,
 };
 use super::ops::{engine_winners, ext2, ext4};
 use super::runtime::device_of;
@@ -88,6 +88,21 @@ pub fn conv_set_kernel(c: &mut Conv, kernel: &Tensor) -> BridgeResult<()> {
     })
 }
 
+pub fn conv_geometry(c: &Conv) -> BridgeResult<ConvGeometry> {
+    call(|| {
+        let (s, p) = (c.0.stride, c.0.pad);
+        Ok(ConvGeometry {
+            stride: Ext2 { y: s.y, x: s.x },
+            pad: Ext4 {
+                top: p.top,
+                left: p.left,
+                bottom: p.bottom,
+                right: p.right,
+            },
+        })
+    })
+}
+
 pub fn conv_stdp_configs(c: &Conv) -> BridgeResult<Vec<StdpConfig>> {
     call(|| Ok(c.0.stdpconfig.iter().map(stdp_spec).collect()))
 }
@@ -149,6 +164,16 @@ pub fn fc_stdp(
 
 pub fn fc_backward(f: &mut Fc, x: &Tensor, y: &Tensor, grad: &Tensor) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(f.0.backward(&x.0, &y.0, &grad.0)?)))
+}
+
+pub fn fc_backward_into(
+    f: &mut Fc,
+    x: &Tensor,
+    y: &Tensor,
+    grad: &Tensor,
+    next: &Tensor,
+) -> BridgeResult<()> {
+    call(|| f.0.backward_into(&x.0, &y.0, &grad.0, &next.0))
 }
 
 pub fn fc_kernel(f: &Fc) -> BridgeResult<Box<Tensor>> {
@@ -299,6 +324,15 @@ pub fn zca_new() -> BridgeResult<Box<Zca>> {
     call(|| Ok(Box::new(Zca(crate::ZCA::new()))))
 }
 
+pub fn zca_from_parts(mean: &Tensor, transform: &Tensor) -> BridgeResult<Box<Zca>> {
+    call(|| {
+        Ok(Box::new(Zca(crate::ZCA::from_parts(
+            &mean.0,
+            &transform.0,
+        )?)))
+    })
+}
+
 pub fn zca_fit(z: &mut Zca, x: &Tensor, epsilon: f64, transform: bool) -> BridgeResult<()> {
     call(|| {
         z.0.fit(&x.0, epsilon, transform)?;
@@ -316,6 +350,10 @@ pub fn zca_apply_inplace(z: &Zca, x: &Tensor) -> BridgeResult<()> {
 
 pub fn zca_split(x: &Tensor) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(crate::ZCA::split(&x.0)?)))
+}
+
+pub fn zca_split_into(x: &Tensor, y: &Tensor) -> BridgeResult<()> {
+    call(|| crate::ZCA::split_into(&x.0, &y.0))
 }
 
 pub fn zca_mean(z: &Zca) -> BridgeResult<Box<Tensor>> {

@@ -257,10 +257,28 @@ pub fn backward(x: &Tensor, target: &Tensor, time: usize, gamma: f64) -> BridgeR
     call(|| Ok(boxed(crate::backward(&x.0, &target.0, time, gamma)?)))
 }
 
+pub fn backward_into(
+    x: &Tensor,
+    y: &Tensor,
+    target: &Tensor,
+    time: usize,
+    gamma: f64,
+) -> BridgeResult<()> {
+    call(|| crate::backward_into(&x.0, &y.0, &target.0, time, gamma))
+}
+
 pub fn labelize(x: &Tensor, threshold: f64) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(crate::labelize(&x.0, threshold)?)))
 }
 
+pub fn labelize_into(x: &Tensor, y: &Tensor, threshold: f64) -> BridgeResult<()> {
+    call(|| crate::labelize_into(&x.0, &y.0, threshold))
+}
+
 pub fn canny(x: &Tensor, low: f64, high: f64) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(crate::canny(&x.0, low, high)?)))
+}
+
+pub fn canny_into(x: &Tensor, y: &Tensor, low: f64, high: f64) -> BridgeResult<()> {
+    call(|| crate::canny_into(&x.0, &y.0, low, high))
 }

@@ -1,11 +1,22 @@
 //! Runtime controls (the bridge side of `src/ffi/runtime.rs`).
 
-use super::bridge::DeviceSpec;
+use super::bridge::{CacheStats, DeviceSpec, VersionNumbers};
 use super::{call, BridgeResult};
 use crate::ffi::index_arg;
 
 pub fn version() -> String {
     crate::runtime::version_string().to_string()
+}
+
+pub fn version_numbers() -> BridgeResult<VersionNumbers> {
+    call(|| {
+        let v = crate::version();
+        Ok(VersionNumbers {
+            major: v.major,
+            minor: v.minor,
+            patch: v.patch,
+        })
+    })
 }
 
 pub fn random_seed(seed: i64) -> BridgeResult<()> {
@@ -105,6 +116,22 @@ pub fn cuda_cache_enable(enable: bool, index: i64) -> BridgeResult<()> {
 
 pub fn cuda_cache_clear(index: i64) -> BridgeResult<()> {
     call(|| crate::cuda_cache_clear(index_arg(index, "index")?))
+}
+
+pub fn cuda_cache_stats(index: i64) -> BridgeResult<CacheStats> {
+    call(|| {
+        let s = crate::cuda_cache_stats(index_arg(index, "index")?)?;
+        Ok(CacheStats {
+            device: s.device as i64,
+            enabled: s.enabled,
+            taken: s.taken,
+            used: s.used,
+            cached: s.cached,
+            cached_blocks: s.cached_blocks,
+            hits: s.hits,
+            misses: s.misses,
+        })
+    })
 }
 
 pub fn cuda_cache_print(index: i64) -> BridgeResult<()> {

@@ -104,6 +104,14 @@ pub fn tensor_fill(t: &Tensor, value: f64) -> BridgeResult<()> {
     })
 }
 
+/// `spk_tensor_fill_int`: exact for 64-bit integer tensors (no trip through f64).
+pub fn tensor_fill_int(t: &Tensor, value: i64) -> BridgeResult<()> {
+    call(|| {
+        t.0.fill(crate::Scalar::I64(value))?;
+        Ok(())
+    })
+}
+
 pub fn tensor_to_dtype(t: &Tensor, dtype: i32) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(t.0.to_dtype(dtype_arg(dtype)?)?)))
 }

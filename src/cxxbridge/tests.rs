@@ -190,3 +190,82 @@ fn lists_and_csv_check_indices_and_ends() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_late_c_twins_match_their_allocating_forms() {
+    assert_eq!(status(cuda_cache_stats(-1)), spk_status::Argument);
+    let v = version_numbers().unwrap();
+    assert_eq!(
+        format!("{}.{}.{}", v.major, v.minor, v.patch),
+        crate::runtime::version_string()
+    );
+
+    // fill_int is exact beyond f64's 53 bits.
+    let big = tensor_zeros(CPU, crate::DType::I64 as i32, &[2]).unwrap();
+    let odd = (1i64 << 53) + 1;
+    tensor_fill_int(&big, odd).unwrap();
+    assert_eq!(big.0.to_vec::<i64>().unwrap(), vec![odd; 2]);
+
+    let pad = Ext4 {
+        top: 1,
+        left: 2,
+        bottom: 3,
+        right: 4,
+    };
+    let stride = Ext2 { y: 2, x: 1 };
+    let c = conv_new(1, 2, Ext2 { y: 3, x: 3 }, stride, pad, 0.5, 0.02, CPU, F32).unwrap();
+    let g = conv_geometry(&c).unwrap();
+    assert_eq!((g.stride, g.pad), (stride, pad));
+
+    let x = floats(&[0.0, 1.0, 0.0, 2.0, 5.0, 0.0, 3.0, 3.0], &[1, 2, 4]);
+    let labels = tensor_zeros(CPU, crate::DType::I64 as i32, &[1]).unwrap();
+    labelize_into(&x, &labels, 1.5).unwrap();
+    assert_eq!(
+        labels.0.to_vec::<i64>().unwrap(),
+        labelize(&x, 1.5).unwrap().0.to_vec::<i64>().unwrap()
+    );
+    let wrong = tensor_zeros(CPU, F32, &[1]).unwrap();
+    assert_eq!(status(labelize_into(&x, &wrong, 1.5)), spk_status::Dtype);
+
+    let data = floats(
+        &(0..12)
+            .map(|i| ((i * 5) % 7) as f32 - 3.0)
+            .collect::<Vec<_>>(),
+        &[4, 3],
+    );
+    let mut z = zca_new().unwrap();
+    zca_fit(&mut z, &data, 1e-2, false).unwrap();
+    let same = zca_from_parts(&zca_mean(&z).unwrap(), &zca_transform(&z).unwrap()).unwrap();
+    assert_eq!(
+        zca_apply(&same, &data).unwrap().0.to_vec::<f32>().unwrap(),
+        zca_apply(&z, &data).unwrap().0.to_vec::<f32>().unwrap()
+    );
+    let halves = tensor_zeros(CPU, F32, &[4, 2, 3]).unwrap();
+    zca_split_into(&data, &halves).unwrap();
+    assert_eq!(
+        halves.0.to_vec::<f32>().unwrap(),
+        zca_split(&data).unwrap().0.to_vec::<f32>().unwrap()
+    );
+
+    let dir = std::env::temp_dir().join(format!("spyker-cxxbridge-late-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("a.csv");
+    std::fs::write(&csv, "a, b,c, d\n").unwrap();
+    let csv = csv.to_str().unwrap();
+    assert_eq!(read_csv(csv, ", ", false).unwrap(), vec!["a", "b,c", "d"]);
+    assert_eq!(read_csv(csv, ", ", true).unwrap(), vec!["a", " b,c", " d"]);
+    let png = dir.join("a.png");
+    let png = png.to_str().unwrap();
+    let pixels = tensor_from_bytes(U8, &[1, 2, 3], &[0, 50, 100, 150, 200, 250]).unwrap();
+    write_image(&pixels, png, "PNG").unwrap();
+    let into = tensor_zeros(CPU, U8, &[1, 2, 3]).unwrap();
+    read_image_into(&into, png, "Y", Ext2 { y: 0, x: 0 }, false).unwrap();
+    assert_eq!(
+        into.0.to_vec::<u8>().unwrap(),
+        vec![0, 50, 100, 150, 200, 250]
+    );
+    let wrong = tensor_zeros(CPU, U8, &[1, 3, 2]).unwrap();
+    let r = read_image_into(&wrong, png, "Y", Ext2 { y: 0, x: 0 }, false);
+    assert_eq!(status(r), spk_status::Shape);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

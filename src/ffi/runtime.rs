@@ -237,6 +237,86 @@ pub extern "C" fn spk_cuda_cache_clear(index: i64) -> spk_status {
     guard(|| Ok(crate::cuda_cache_clear(index_arg(index, "index")?)?))
 }
 
+/// The counters of one CUDA device's caching allocator, in bytes unless noted (see
+/// `spk_cuda_cache_stats`). Initialise with `spk_cache_stats_init`: the library writes only the
+/// first `size` bytes, so fields added later do not break older callers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct spk_cache_stats {
+    /// `sizeof(spk_cache_stats)` as the caller compiled it (set by `spk_cache_stats_init`).
+    pub size: u32,
+    /// The device index.
+    pub device: i64,
+    /// Whether freed blocks are kept for reuse.
+    pub enabled: bool,
+    /// Bytes obtained from the driver and not yet returned (in use plus cached).
+    pub taken: usize,
+    /// Bytes held by live tensors.
+    pub used: usize,
+    /// Bytes kept for reuse (`taken - used`).
+    pub cached: usize,
+    /// Number of cached blocks.
+    pub cached_blocks: usize,
+    /// Allocations answered from the cache since the start (a count).
+    pub hits: u64,
+    /// Allocations that went to the driver since the start (a count).
+    pub misses: u64,
+}
+
+impl Default for spk_cache_stats {
+    fn default() -> Self {
+        crate::CacheStats::default().into()
+    }
+}
+
+impl From<crate::CacheStats> for spk_cache_stats {
+    fn from(s: crate::CacheStats) -> Self {
+        spk_cache_stats {
+            size: std::mem::size_of::<spk_cache_stats>() as u32,
+            device: s.device as i64,
+            enabled: s.enabled,
+            taken: s.taken,
+            used: s.used,
+            cached: s.cached,
+            cached_blocks: s.cached_blocks,
+            hits: s.hits,
+            misses: s.misses,
+        }
+    }
+}
+
+impl Versioned for spk_cache_stats {
+    const MIN_SIZE: usize = std::mem::size_of::<spk_cache_stats>();
+    const NAME: &'static str = "spk_cache_stats";
+    fn set_size_field(&mut self, size: u32) {
+        self.size = size;
+    }
+}
+
+/// Fills `*stats` with zeros and sets `stats->size = size`. Pass `sizeof(spk_cache_stats)` as
+/// `size`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cache_stats_init(
+    stats: *mut spk_cache_stats,
+    size: usize,
+) -> spk_status {
+    guard(|| unsafe { init_sized(stats, size, "stats") })
+}
+
+/// Copies the allocator counters of CUDA device `index` into `*stats` (whose `size` the caller
+/// set, e.g. with `spk_cache_stats_init`): what `spk_cuda_cache_print` prints.
+#[no_mangle]
+pub unsafe extern "C" fn spk_cuda_cache_stats(
+    index: i64,
+    stats: *mut spk_cache_stats,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(stats, "stats")?;
+        let s = crate::cuda_cache_stats(index_arg(index, "index")?)?;
+        write_sized(stats, "stats", s.into())
+    })
+}
+
 /// Prints the allocator counters of CUDA device `index` to standard output.
 #[no_mangle]
 pub extern "C" fn spk_cuda_cache_print(index: i64) -> spk_status {

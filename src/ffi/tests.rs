@@ -181,8 +181,7 @@ fn layer(seed: i64) -> crate::Conv {
 
 unsafe fn take(t: *mut spk_tensor) -> crate::Tensor {
     assert!(!t.is_null());
-    let inner = unsafe { Box::from_raw(t) }.inner;
-    inner
+    unsafe { Box::from_raw(t) }.inner
 }
 
 #[test]
@@ -341,7 +340,7 @@ fn spike_time_entry_points_reject_bad_arguments() {
         let rate = spk_tensor {
             inner: crate::Tensor::from_vec(vec![1u8, 1, 0, 1], &[1, 2, 2]).unwrap(),
         };
-        let (mut rank, mut out) = (true, 1 as *mut spk_tensor);
+        let (mut rank, mut out) = (true, std::ptr::dangling_mut::<spk_tensor>());
         assert_eq!(spk_rank_times(&rate, &mut rank, &mut out), spk_status::Ok);
         assert!(!rank && out.is_null());
         assert_eq!(

@@ -367,6 +367,130 @@ int main(void) {
         EXPECT(spk_canny(u8, 50, 100, NULL), NUL);
         EXPECT(spk_canny_into(u5, NULL, 50, 100), NUL);
 
+        /* spike-time fast paths: NULL handles and outs, times above `time`, time > SPK_MAX_TIME,
+         * negative kernel weights: a status and a message, never an abort */
+        {
+            size_t ts[4] = {1, 2, 6, 6}, tk[4] = {3, 2, 3, 3}, ts5[5] = {1, 4, 2, 6, 6};
+            size_t long_train[3] = {1, SPK_MAX_TIME + 1, 2};
+            spk_tensor *times = NULL, *late = NULL, *kpos = NULL, *kneg = NULL;
+            spk_tensor *train = NULL, *not_rank = NULL, *too_long = NULL, *rt = sentinel;
+            spk_winners *wsent = (spk_winners *)sentinel, *won = NULL;
+            spk_conv *layer = NULL;
+            spk_conv_options lo;
+            spk_stdp_config cfg;
+            bool rank_coded = true;
+            EXPECT(spk_tensor_create(SPK_DTYPE_U8, ts, 4, &times), OK); /* all 0: fire at once */
+            EXPECT(spk_tensor_create(SPK_DTYPE_U8, ts, 4, &late), OK);
+            EXPECT(spk_tensor_fill(late, 5.0), OK);                     /* 5 > time 4 */
+            EXPECT(spk_tensor_create(SPK_DTYPE_F32, tk, 4, &kpos), OK);
+            EXPECT(spk_tensor_fill(kpos, 0.25), OK);
+            EXPECT(spk_tensor_create(SPK_DTYPE_F32, tk, 4, &kneg), OK);
+            EXPECT(spk_tensor_fill(kneg, -0.25), OK);
+            EXPECT(spk_tensor_create(SPK_DTYPE_U8, ts5, 5, &train), OK);
+            EXPECT(spk_tensor_create(SPK_DTYPE_U8, ts5, 5, &not_rank), OK);
+            EXPECT(spk_tensor_fill(not_rank, 2.0), OK);
+            EXPECT(spk_tensor_create(SPK_DTYPE_U8, long_train, 3, &too_long), OK);
+
+            EXPECT(spk_rank_times(NULL, &rank_coded, &rt), NUL);
+            EXPECT(spk_rank_times(train, NULL, &rt), NUL);
+            EXPECT(spk_rank_times(train, &rank_coded, NULL), NUL);
+            EXPECT(spk_rank_times(too_long, &rank_coded, &rt), ARG);  /* T > SPK_MAX_TIME */
+            if (rt != sentinel || !rank_coded) { fprintf(stderr, "rank_times outs changed\n"); failures++; }
+            EXPECT(spk_rank_times(not_rank, &rank_coded, &rt), OK);   /* not rank-coded: NULL */
+            if (rt != NULL || rank_coded) { fprintf(stderr, "rank_times: expected NULL, false\n"); failures++; }
+
+            EXPECT(spk_times_to_spikes(NULL, 4, &out), NUL);
+            EXPECT(spk_times_to_spikes(times, 4, NULL), NUL);
+            EXPECT(spk_times_to_spikes(late, 4, &out), ARG);
+            EXPECT(spk_times_to_spikes(times, SPK_MAX_TIME + 1, &out), ARG);
+            EXPECT(spk_times_to_spikes(times, 0, &out), ARG);
+            EXPECT(spk_times_to_spikes(t, 4, &out), DTY);             /* f32 times */
+
+            EXPECT(spk_conv_fire_times(NULL, 4, kpos, NULL, NULL, 1.0, &out), NUL);
+            EXPECT(spk_conv_fire_times(times, 4, NULL, NULL, NULL, 1.0, &out), NUL);
+            EXPECT(spk_conv_fire_times(times, 4, kpos, NULL, NULL, 1.0, NULL), NUL);
+            EXPECT(spk_conv_fire_times(late, 4, kpos, NULL, NULL, 1.0, &out), ARG);
+            EXPECT(spk_conv_fire_times(times, SPK_MAX_TIME + 1, kpos, NULL, NULL, 1.0, &out), ARG);
+            EXPECT(spk_conv_fire_times(times, 4, kneg, NULL, NULL, 1.0, &out), ARG);
+            if (!strstr(spk_last_error_message(), "non-negative")) {
+                fprintf(stderr, "negative kernel: %s\n", spk_last_error_message());
+                failures++;
+            }
+            EXPECT(spk_conv_fire_times(times, 4, kpos, zero2, NULL, 1.0, &out), ARG);
+            EXPECT(spk_conv_fire_times(times, 4, u8, NULL, NULL, 1.0, &out), DTY);
+            EXPECT(spk_conv_fire_times(times, 4, t, NULL, NULL, 1.0, &out), SHP);
+
+            EXPECT(spk_conv_fire_rank(NULL, kpos, NULL, NULL, 1.0, &out), NUL);
+            EXPECT(spk_conv_fire_rank(train, NULL, NULL, NULL, 1.0, &out), NUL);
+            EXPECT(spk_conv_fire_rank(train, kpos, NULL, NULL, 1.0, NULL), NUL);
+            EXPECT(spk_conv_fire_rank(train, kpos, zero2, NULL, 1.0, &out), ARG);
+            EXPECT(spk_conv_fire_rank(t, kpos, NULL, NULL, 1.0, &out), SHP);
+            EXPECT(spk_conv_fire_rank(train, u8, NULL, NULL, 1.0, &out), DTY);
+            EXPECT(spk_conv_fire_rank(train, t, NULL, NULL, 1.0, &out), SHP);
+
+            EXPECT(spk_pool_times(times, 4, NULL, NULL, NULL, &out), NUL); /* kernel required */
+            EXPECT(spk_pool_times(NULL, 4, two, NULL, NULL, &out), NUL);
+            EXPECT(spk_pool_times(times, 4, two, NULL, NULL, NULL), NUL);
+            EXPECT(spk_pool_times(late, 4, two, NULL, NULL, &out), ARG);
+            EXPECT(spk_pool_times(times, SPK_MAX_TIME + 1, two, NULL, NULL, &out), ARG);
+            EXPECT(spk_pool_times(times, 4, zero2, NULL, NULL, &out), ARG);
+            EXPECT(spk_pool_times(t, 4, two, NULL, NULL, &out), DTY);
+
+            EXPECT(spk_conv_options_init(&lo, sizeof lo), OK);
+            lo.insize = 2;
+            lo.outsize = 3;
+            lo.kernel[0] = lo.kernel[1] = 3;
+            EXPECT(spk_conv_create(&lo, &layer), OK);
+            EXPECT(spk_conv_set_kernel(layer, kpos), OK);
+            EXPECT(spk_conv_forward_fire(NULL, train, 1.0, &out), NUL);
+            EXPECT(spk_conv_forward_fire(layer, NULL, 1.0, &out), NUL);
+            EXPECT(spk_conv_forward_fire(layer, train, 1.0, NULL), NUL);
+            EXPECT(spk_conv_forward_fire(layer, t, 1.0, &out), SHP);
+            EXPECT(spk_conv_forward_fire_times(NULL, times, 4, 1.0, &out), NUL);
+            EXPECT(spk_conv_forward_fire_times(layer, NULL, 4, 1.0, &out), NUL);
+            EXPECT(spk_conv_forward_fire_times(layer, times, 4, 1.0, NULL), NUL);
+            EXPECT(spk_conv_forward_fire_times(layer, late, 4, 1.0, &out), ARG);
+            EXPECT(spk_conv_forward_fire_times(layer, times, SPK_MAX_TIME + 1, 1.0, &out), ARG);
+
+            EXPECT(spk_conv_stdp_step(NULL, train, 1.0, NULL, 1, &wsent), NUL);
+            EXPECT(spk_conv_stdp_step(layer, NULL, 1.0, NULL, 1, &wsent), NUL);
+            EXPECT(spk_conv_stdp_step(layer, train, 1.0, NULL, 1, NULL), NUL);
+            EXPECT(spk_conv_stdp_step(layer, train, 1.0, NULL, 1, &wsent), ARG); /* no STDP config */
+            EXPECT(spk_conv_stdp_step(layer, t, 1.0, NULL, 1, &wsent), SHP);
+            EXPECT(spk_conv_stdp_step_times(NULL, times, 4, 1.0, NULL, 1, &wsent), NUL);
+            EXPECT(spk_conv_stdp_step_times(layer, NULL, 4, 1.0, NULL, 1, &wsent), NUL);
+            EXPECT(spk_conv_stdp_step_times(layer, times, 4, 1.0, NULL, 1, NULL), NUL);
+            EXPECT(spk_stdp_config_init(&cfg, sizeof cfg), OK);
+            cfg.positive = 0.004;
+            cfg.negative = -0.003;
+            EXPECT(spk_conv_stdp_add(layer, &cfg), OK);
+            EXPECT(spk_conv_stdp_step_times(layer, late, 4, 1.0, NULL, 1, &wsent), ARG);
+            EXPECT(spk_conv_stdp_step_times(layer, times, SPK_MAX_TIME + 1, 1.0, NULL, 1, &wsent), ARG);
+            EXPECT(spk_conv_stdp_step(layer, train, 1.0, NULL, 0, &wsent), ARG); /* count 0 */
+            if (wsent != (spk_winners *)sentinel) { fprintf(stderr, "winners out changed\n"); failures++; }
+            EXPECT(spk_conv_stdp_step_times(layer, times, 4, 1.0, NULL, 1, &won), OK);
+            spk_winners_free(won);
+            /* negative weights: the times form refuses them, the spike-train forms fall back to
+             * the dense composition */
+            EXPECT(spk_conv_set_kernel(layer, kneg), OK);
+            EXPECT(spk_conv_forward_fire_times(layer, times, 4, 1.0, &out), ARG);
+            EXPECT(spk_conv_forward_fire(layer, train, 1.0, &rt), OK);
+            spk_tensor_free(rt);
+            rt = NULL;
+            EXPECT(spk_conv_fire_rank(train, kneg, NULL, NULL, 1.0, &rt), OK);
+            spk_tensor_free(rt);
+            if (out != sentinel) { fprintf(stderr, "out-pointer changed on failure\n"); failures++; }
+
+            spk_conv_free(layer);
+            spk_tensor_free(times);
+            spk_tensor_free(late);
+            spk_tensor_free(kpos);
+            spk_tensor_free(kneg);
+            spk_tensor_free(train);
+            spk_tensor_free(not_rank);
+            spk_tensor_free(too_long);
+        }
+
         /* filters */
         spk_dog_filter dogs[2] = {{1, 2}, {2, 1}};
         spk_gabor_filter gabors[1] = {{2.0, 45.0, 0.5, 5.0, 0.0}};
@@ -509,6 +633,17 @@ int main(void) {
         EXPECT(spk_cuda_cache_enabled(-1, &b), ARG);
         EXPECT(spk_cuda_cache_enable(true, -1), ARG);
         EXPECT(spk_cuda_cache_clear(-1), ARG);
+        {
+            spk_cache_stats cs;
+            EXPECT(spk_cache_stats_init(NULL, sizeof cs), NUL);
+            EXPECT(spk_cache_stats_init(&cs, 4), ARG);
+            EXPECT(spk_cache_stats_init(&cs, sizeof cs), OK);
+            EXPECT(spk_cuda_cache_stats(-1, &cs), ARG);
+            EXPECT(spk_cuda_cache_stats(0, NULL), NUL);
+            EXPECT(spk_cuda_cache_stats(1000, &cs), DEV);
+            cs.size = 2;
+            EXPECT(spk_cuda_cache_stats(0, &cs), have_cuda ? ARG : DEV);
+        }
         EXPECT(spk_cuda_cache_print(-1), ARG);
         EXPECT(spk_cuda_synchronize(-1), ARG);
         EXPECT(spk_cuda_set_device(1000), DEV);

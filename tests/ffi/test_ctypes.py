@@ -7,7 +7,9 @@ Checks: version and ABI, tensors (copy in/out, zero-copy wrap of a ctypes buffer
 conversion), a convolution layer whose kernel is reproducible after the same seed, that
 errors come back as status codes with messages, and a small spiking pipeline
 code -> conv -> fire -> pool whose every stage is checked against its known properties (shapes,
-binary cumulative spikes) and against a pure-Python computation of the same stage.
+binary cumulative spikes) and against a pure-Python computation of the same stage; then the
+spike-time fast paths on the same spikes (spk_rank_times, spk_times_to_spikes, spk_conv_fire_rank,
+spk_conv_fire_times, spk_pool_times) against that dense pipeline (spk_convolve + spk_fire).
 """
 import ctypes as C
 import sys
@@ -47,6 +49,11 @@ def load(path):
         "spk_fire": [P, C.c_double, C.c_int32, C.c_int32, C.POINTER(P)],
         "spk_pool": [P, sizes, sizes, sizes, P, C.POINTER(P)],
         "spk_tensor_dtype": [P, C.POINTER(C.c_int32)],
+        "spk_rank_times": [P, C.POINTER(C.c_bool), C.POINTER(P)],
+        "spk_times_to_spikes": [P, C.c_size_t, C.POINTER(P)],
+        "spk_conv_fire_times": [P, C.c_size_t, P, sizes, sizes, C.c_double, C.POINTER(P)],
+        "spk_conv_fire_rank": [P, P, sizes, sizes, C.c_double, C.POINTER(P)],
+        "spk_pool_times": [P, C.c_size_t, sizes, sizes, sizes, C.POINTER(P)],
     }
     for name, args in sig.items():
         f = getattr(lib, name)
@@ -274,10 +281,90 @@ def pipeline(lib, check, ok):
     check(lib.spk_pool(fired, None, None, None, None, C.byref(bad)) == NULL, "NULL kernel")
     check(bad.value is None, "out unchanged on failure")
 
+    spike_times(lib, check, ok, spikes, s, kern, f, thr)
+
     for h in (x, spikes, kern, pot, pot2, fired, pooled):
         lib.spk_tensor_free(h)
     lib.spk_conv_free(layer)
     print("pipeline code -> conv -> fire -> pool: ok")
+
+
+def spike_times(lib, check, ok, spikes, s, mixed, mixed_fired, thr):
+    """The fast paths on the pipeline's rank-coded spikes `s` [B, T, CH, H, W] equal the dense
+    composition: fire(conv(spikes)) and its first-spike times."""
+    n = CH * H * W
+    stride, pad = (C.c_size_t * 2)(1, 1), (C.c_size_t * 4)(1, 1, 1, 1)
+
+    # rank_times: first-spike times of the trains (T = never), and back with times_to_spikes
+    times, coded = C.c_void_p(), C.c_bool(False)
+    ok(lib.spk_rank_times(spikes, C.byref(coded), C.byref(times)), "rank_times")
+    check(coded.value and times.value is not None, "the code output is rank-coded")
+    check(dims(lib, times) == [B, CH, H, W], f"rank_times shape {dims(lib, times)}")
+    tv = read(lib, times, C.c_uint8, B * n)
+    want_t = [next((t for t in range(T) if s[(b * T + t) * n + j]), T)
+              for b in range(B) for j in range(n)]
+    check(tv == want_t, "rank_times equals the first step with a spike")
+    again = C.c_void_p()
+    ok(lib.spk_times_to_spikes(times, T, C.byref(again)), "times_to_spikes")
+    check(read(lib, again, C.c_uint8, len(s)) == s, "times_to_spikes inverts rank_times")
+
+    # a non-negative kernel takes the spike-time path of spk_conv_fire_rank
+    kv = [((i * 5) % 9) / 8.0 for i in range(K * CH * KS * KS)]
+    kern = C.c_void_p()
+    ok(lib.spk_tensor_from_data(F32, *shape(K, CH, KS, KS), (C.c_float * len(kv))(*kv),
+                                4 * len(kv), C.byref(kern)), "non-negative kernel")
+    thr2 = 2.0
+    pot, dense = C.c_void_p(), C.c_void_p()
+    ok(lib.spk_convolve(spikes, kern, stride, pad, C.byref(pot)), "conv (dense)")
+    ok(lib.spk_fire(pot, thr2, U8, RANK, C.byref(dense)), "fire (dense)")
+    fd = read(lib, dense, C.c_uint8, B * T * K * H * W)
+    check(0 < sum(fd) < len(fd), "some but not all neurons fire (non-negative kernel)")
+    fused = C.c_void_p()
+    ok(lib.spk_conv_fire_rank(spikes, kern, stride, pad, thr2, C.byref(fused)), "conv_fire_rank")
+    check(dims(lib, fused) == [B, T, K, H, W], f"conv_fire_rank shape {dims(lib, fused)}")
+    check(read(lib, fused, C.c_uint8, len(fd)) == fd, "conv_fire_rank equals fire(conv)")
+
+    # spk_conv_fire_times: the first firing times of that dense output (T = never)
+    ftimes = C.c_void_p()
+    ok(lib.spk_conv_fire_times(times, T, kern, stride, pad, thr2, C.byref(ftimes)),
+       "conv_fire_times")
+    m = K * H * W
+    want_f = [next((t for t in range(T) if fd[(b * T + t) * m + j]), T)
+              for b in range(B) for j in range(m)]
+    check(read(lib, ftimes, C.c_uint8, B * m) == want_f, "conv_fire_times equals gather(fire(conv))")
+
+    # spk_pool_times: the earliest time of each 2x2 window
+    kernel2 = (C.c_size_t * 2)(2, 2)
+    ptimes = C.c_void_p()
+    ok(lib.spk_pool_times(ftimes, T, kernel2, None, None, C.byref(ptimes)), "pool_times")
+    want_p = [min(want_f[((b * K + k) * H + 2 * y + i) * W + 2 * xx + j]
+                  for i in range(2) for j in range(2))
+              for b in range(B) for k in range(K) for y in range(H // 2) for xx in range(W // 2)]
+    check(read(lib, ptimes, C.c_uint8, len(want_p)) == want_p, "pool_times equals the window min")
+
+    # the pipeline's mixed-sign kernel: spk_conv_fire_rank takes the dense path (same result),
+    # spk_conv_fire_times refuses it with a status and a message
+    mixed_out, bad = C.c_void_p(), C.c_void_p()
+    ok(lib.spk_conv_fire_rank(spikes, mixed, stride, pad, thr, C.byref(mixed_out)),
+       "conv_fire_rank (mixed signs)")
+    check(read(lib, mixed_out, C.c_uint8, len(mixed_fired)) == mixed_fired,
+          "conv_fire_rank equals fire(conv) for a mixed-sign kernel")
+    check(lib.spk_conv_fire_times(times, T, mixed, stride, pad, thr, C.byref(bad)) == ARGUMENT,
+          "negative weights rejected")
+    check(b"non-negative" in lib.spk_last_error_message(), "negative weights message")
+    check(lib.spk_times_to_spikes(times, 256, C.byref(bad)) == ARGUMENT, "time > SPK_MAX_TIME")
+    check(lib.spk_conv_fire_times(times, T - 1, kern, stride, pad, thr2, C.byref(bad)) == ARGUMENT,
+          "times above `time` rejected")
+    check(bad.value is None, "out unchanged on failure")
+
+    # not rank-coded (potentials): success, rank_coded false, out NULL
+    not_rank = C.c_void_p(1)
+    ok(lib.spk_rank_times(pot, C.byref(coded), C.byref(not_rank)), "rank_times (potentials)")
+    check(not coded.value and not_rank.value is None, "potentials are not rank-coded: NULL")
+
+    for h in (times, again, kern, pot, dense, fused, ftimes, ptimes, mixed_out):
+        lib.spk_tensor_free(h)
+    print("spike-time fast paths equal the dense pipeline: ok")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,15 @@ struct Expand4 {
 
 /// The library version, e.g. "0.1.0".
 inline std::string version() { return std::string(bridge::version()); }
+/// A library version as numbers.
+struct Version {
+    uint32_t major, minor, patch;
+};
+/// The library version as numbers (spk_version_numbers), e.g. {0, 1, 0}.
+inline Version version_numbers() {
+    bridge::VersionNumbers v = detail::call([] { return bridge::version_numbers(); });
+    return Version{v.major, v.minor, v.patch};
+}
 /// Re-seeds the library generator (same kernels as the original after the same seed).
 inline void random_seed(int64_t seed) { detail::call([&] { bridge::random_seed(seed); }); }
 /// Sets the number of threads (<= 0: one per hardware thread).
@@ -249,6 +258,12 @@ class Tensor {
     /// Sets every element to `value` converted to the tensor's type.
     Tensor &fill(double value) {
         detail::call([&] { bridge::tensor_fill(get(), value); });
+        return *this;
+    }
+    /// fill() with an integer: exact for 64-bit integer tensors (a double holds only 53 bits).
+    /// A separate name, because fill(1) would be ambiguous between double and int64_t.
+    Tensor &fill_int(int64_t value) {
+        detail::call([&] { bridge::tensor_fill_int(get(), value); });
         return *this;
     }
     /// This tensor converted to `type` (shared when it already has that type).
@@ -417,6 +432,16 @@ class Conv {
     void kernel(const Tensor &k) {
         detail::call([&] { bridge::conv_set_kernel(get(), k.get("kernel")); });
     }
+    /// The stride (rows, columns).
+    Expand2 stride() const {
+        bridge::ConvGeometry g = detail::call([&] { return bridge::conv_geometry(get()); });
+        return Expand2(g.stride.y, g.stride.x);
+    }
+    /// The padding (top, left, bottom, right).
+    Expand4 pad() const {
+        bridge::ConvGeometry g = detail::call([&] { return bridge::conv_geometry(get()); });
+        return Expand4(g.pad.top, g.pad.left, g.pad.bottom, g.pad.right);
+    }
     /// The STDP configurations.
     std::vector<STDPConfig> stdpconfig() const {
         return detail::configs(detail::call([&] { return bridge::conv_stdp_configs(get()); }));
@@ -468,6 +493,14 @@ class FC {
             return bridge::fc_backward(get(), input.get("input"), output.get("output"),
                                        grad.get("grad"));
         }));
+    }
+    /// backward() writing the gradient for the previous layer into `next` [B, I].
+    void backward(const Tensor &input, const Tensor &output, const Tensor &grad,
+                  const Tensor &next) {
+        detail::call([&] {
+            bridge::fc_backward_into(get(), input.get("input"), output.get("output"),
+                                     grad.get("grad"), next.get("next"));
+        });
     }
     /// Saves the layer to a .npz file.
     void save(const std::string &path) const {
@@ -674,13 +707,27 @@ inline void stdp(Conv &conv, const Tensor &input, const Winners &winners, const 
 inline Tensor backward(const Tensor &input, const Tensor &target, size_t time, double gamma) {
     return SPYKER_TENSOR(bridge::backward(input.get("input"), target.get("target"), time, gamma));
 }
+/// backward() into `output` [B, N] (the input's type).
+inline void backward(const Tensor &input, const Tensor &output, const Tensor &target, size_t time,
+                     double gamma) {
+    SPYKER_DO(bridge::backward_into(input.get("input"), output.get("output"), target.get("target"),
+                                    time, gamma));
+}
 /// The predicted class of each sample of [B, T, N] (1-D i64).
 inline Tensor labelize(const Tensor &input, double threshold) {
     return SPYKER_TENSOR(bridge::labelize(input.get("input"), threshold));
 }
+/// labelize() into `output` [B] (i64).
+inline void labelize(const Tensor &input, const Tensor &output, double threshold) {
+    SPYKER_DO(bridge::labelize_into(input.get("input"), output.get("output"), threshold));
+}
 /// Canny edges (u8, 255 on edges) of [B, C, H, W] images.
 inline Tensor canny(const Tensor &input, double low, double high) {
     return SPYKER_TENSOR(bridge::canny(input.get("input"), low, high));
+}
+/// canny() into `output` (u8 [B, C, H, W]).
+inline void canny(const Tensor &input, const Tensor &output, double low, double high) {
+    SPYKER_DO(bridge::canny_into(input.get("input"), output.get("output"), low, high));
 }
 
 // ------------------------------------------------------------------------------ spike times
@@ -809,6 +856,12 @@ class LoG {
 class ZCA {
   public:
     ZCA() : h_(detail::call([] { return bridge::zca_new(); })) {}
+    /// A fitted module from a mean [D] and a transform [D, D] (copied as f32).
+    static ZCA from_parts(const Tensor &mean, const Tensor &transform) {
+        return ZCA(detail::call([&] {
+            return bridge::zca_from_parts(mean.get("mean"), transform.get("transform"));
+        }));
+    }
     /// Learns mean and transform from [N, ...]; with `transform` whitens `input` in place.
     ZCA &fit(const Tensor &input, double epsilon, bool transform = false) {
         SPYKER_DO(bridge::zca_fit(h_.get("zca"), input.get("input"), epsilon, transform));
@@ -825,6 +878,10 @@ class ZCA {
     /// Positive and negative parts [N, 2, ...].
     static Tensor split(const Tensor &input) {
         return SPYKER_TENSOR(bridge::zca_split(input.get("input")));
+    }
+    /// split() into `output` [N, 2, ...].
+    static void split(const Tensor &input, const Tensor &output) {
+        SPYKER_DO(bridge::zca_split_into(input.get("input"), output.get("output")));
     }
     Tensor mean() const { return SPYKER_TENSOR(bridge::zca_mean(h_.get("zca"))); }
     Tensor transform() const { return SPYKER_TENSOR(bridge::zca_transform(h_.get("zca"))); }
@@ -904,6 +961,14 @@ inline Tensor read_image(const std::string &path, const std::string &mode = "",
     return SPYKER_TENSOR(bridge::read_image(detail::str(path, "path"), detail::str(mode, "mode"),
                                             s, size.has_value()));
 }
+/// read_image() into a u8 `output` of exactly the resulting shape [C, H, W] (the argument order
+/// of spk_read_image_into).
+inline void read_image(const Tensor &output, const std::string &path, const std::string &mode = "",
+                       std::optional<Expand2> size = std::nullopt) {
+    bridge::Ext2 s = size ? size->to_bridge() : bridge::Ext2{0, 0};
+    SPYKER_DO(bridge::read_image_into(output.get("output"), detail::str(path, "path"),
+                                      detail::str(mode, "mode"), s, size.has_value()));
+}
 /// Writes u8 [C, H, W] as "PNG", "BMP", "TGA" or "JPG".
 inline void write_image(const Tensor &input, const std::string &path,
                         const std::string &format = "PNG") {
@@ -936,10 +1001,13 @@ class CSV {
   private:
     detail::Owned<bridge::Csv> h_;
 };
-/// The fields of the first non-empty line of `path` (empty for a file without one).
-inline std::vector<std::string> read_csv(const std::string &path, const std::string &delim = ",") {
+/// The fields of the first non-empty line of `path` (empty for a file without one);
+/// `original_split` as for CSV.
+inline std::vector<std::string> read_csv(const std::string &path, const std::string &delim = ",",
+                                         bool original_split = false) {
     return detail::strings(detail::call([&] {
-        return bridge::read_csv(detail::str(path, "path"), detail::str(delim, "delim"));
+        return bridge::read_csv(detail::str(path, "path"), detail::str(delim, "delim"),
+                                original_split);
     }));
 }
 /// Every array of a .npz file, in file order.
@@ -1005,6 +1073,27 @@ inline void cuda_cache_enable(bool enable = true, int64_t index = 0) {
     SPYKER_DO(bridge::cuda_cache_enable(enable, index));
 }
 inline void cuda_cache_clear(int64_t index = 0) { SPYKER_DO(bridge::cuda_cache_clear(index)); }
+/// The counters of a CUDA device's caching allocator (spk_cache_stats): bytes taken from the
+/// driver, used by live tensors, cached; cached blocks; cache hits and misses (counts).
+struct CacheStats {
+    int64_t device = 0;
+    bool enabled = false;
+    size_t taken = 0, used = 0, cached = 0, cached_blocks = 0;
+    uint64_t hits = 0, misses = 0;
+};
+inline CacheStats cuda_cache_stats(int64_t index = 0) {
+    bridge::CacheStats s = detail::call([&] { return bridge::cuda_cache_stats(index); });
+    CacheStats c;
+    c.device = s.device;
+    c.enabled = s.enabled;
+    c.taken = s.taken;
+    c.used = s.used;
+    c.cached = s.cached;
+    c.cached_blocks = s.cached_blocks;
+    c.hits = s.hits;
+    c.misses = s.misses;
+    return c;
+}
 inline void cuda_cache_print(int64_t index = 0) { SPYKER_DO(bridge::cuda_cache_print(index)); }
 inline void cuda_synchronize(int64_t index = 0) { SPYKER_DO(bridge::cuda_synchronize(index)); }
 

@@ -1,9 +1,17 @@
 // A C++ user of the installed spyker::cpp: the bridge header and the static library are found
-// through find_package(spyker); errors arrive as spyker::Error with the C status.
+// through find_package(spyker) (and, built a second time, through pkg-config spyker-cpp); errors
+// arrive as spyker::Error with the C status.
 #include <spyker/spyker.hpp>
 #include <cstdio>
+#include <string>
 
 int main() {
+    spyker::Version v = spyker::version_numbers();
+    std::printf("consumer: spyker %s (%u.%u.%u)\n", spyker::version().c_str(), v.major, v.minor,
+                v.patch);
+    if (std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) !=
+        spyker::version())
+        return 1;
     spyker::random_seed(1);
     spyker::FC fc(4, 2);
     std::printf("consumer: fc kernel %zu x %zu\n", fc.kernel().shape(0), fc.kernel().shape(1));

@@ -1,5 +1,6 @@
 # ctest driver: install the build tree into a scratch prefix, then configure, build and run the
-# consumer project against it with find_package(spyker); check pkg-config too when present.
+# consumer project against it with find_package(spyker); check pkg-config too when present (C with
+# spyker.pc, C++ with spyker-cpp.pc).
 set(prefix ${WORK_DIR}/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
 
@@ -30,4 +31,16 @@ if(PKG_CONFIG)
   run(${C_COMPILER} -std=c99 -Wall -Wextra -Werror ${CONSUMER_SOURCE}/main.c ${flags}
       -Wl,-rpath,${pcdir}/.. -o ${WORK_DIR}/consumer_pkgconfig)
   run(${WORK_DIR}/consumer_pkgconfig)
+  # The C++ API through spyker-cpp.pc: Cflags bring -std=c++17 and the include folder, Libs the
+  # static libspyker_cpp.a and its system libraries (no rpath: nothing shared is linked).
+  run(${PKG_CONFIG} --cflags --libs spyker-cpp)
+  string(STRIP "${LAST_OUTPUT}" cxxflags)
+  separate_arguments(cxxflags UNIX_COMMAND "${cxxflags}")
+  list(FIND cxxflags "-std=c++17" std_index) # (script mode: no IN_LIST, policy CMP0057 unset)
+  if(std_index EQUAL -1)
+    message(FATAL_ERROR "spyker-cpp.pc: expected -std=c++17 in its flags, got ${cxxflags}")
+  endif()
+  run(${CXX_COMPILER} -Wall -Wextra -Werror ${CONSUMER_SOURCE}/main.cpp ${cxxflags}
+      -o ${WORK_DIR}/consumer_cpp_pkgconfig)
+  run(${WORK_DIR}/consumer_cpp_pkgconfig)
 endif()
