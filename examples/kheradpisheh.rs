@@ -14,7 +14,7 @@ pub mod common;
 
 use common::classify::{accuracy, linear_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
-use spyker::{Code, Conv, DType, Device, DoG, DoGFilter, STDPConfig, Tensor};
+use spyker::{Conv, DType, Device, DoG, DoGFilter, STDPConfig, Tensor};
 use std::time::Instant;
 
 fn main() -> Res<()> {
@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let encode = |x: &Tensor| {
         let f = dog.forward(x)?;
         spyker::threshold_inplace(&f, 0.01, 0.0)?;
-        spyker::code(&f, 15, true, Code::Rank)
+        spyker::code_times(&f, 15, true)
     };
     let mut c1 = Conv::new(2, 32, 5, 1, 2, 0.8, 0.05, Device::Cpu, DType::F32)?;
     c1.stdpconfig = vec![STDPConfig::new(0.004, -0.003)];
@@ -59,9 +59,7 @@ pub fn run(args: &Args) -> Res<f64> {
         )?;
     }
     // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
-    let layer1_times =
-        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 10.0, 2, 1);
-    let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
+    let layer1_times = |x: &Tensor| common::fire_pool_times(&c1, &encode(x)?, 10.0, 2, 1);
     if !loaded {
         // The second layer sees inhibited first-layer spikes and has no LR schedule.
         let spec = StdpLayer {
@@ -78,7 +76,7 @@ pub fn run(args: &Args) -> Res<f64> {
             &data.train,
             args.batch,
             None,
-            layer1,
+            layer1_times,
         )?;
     }
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;

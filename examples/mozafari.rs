@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let encode = |x: &Tensor| {
         let f = dog.forward(x)?;
         spyker::threshold_inplace(&f, 0.02, 0.0)?;
-        spyker::code(&f, 15, true, Code::Rank)
+        spyker::code_times(&f, 15, true)
     };
     let conv = |i: usize, o: usize, k: usize, pad: usize| {
         Conv::new(i, o, k, 1, pad, 0.8, 0.05, Device::Cpu, DType::F32)
@@ -71,9 +71,7 @@ pub fn run(args: &Args) -> Res<f64> {
         common::train_layer("conv1", &mut c1, &l1, &data.train, args.batch, step, encode)?;
     }
     // Layers 1 and 2 on first-spike times: the same spikes as fire(conv) + pool, exactly.
-    let layer1_times =
-        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 15.0, 2, 0);
-    let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
+    let layer1_times = |x: &Tensor| common::fire_pool_times(&c1, &encode(x)?, 15.0, 2, 0);
     if !loaded {
         let l2 = StdpLayer {
             threshold: 5.0,
@@ -83,7 +81,15 @@ pub fn run(args: &Args) -> Res<f64> {
             inhibit_input: false,
         };
         let step = Some(LrStep::new(every, 2.0, 0.15));
-        common::train_layer("conv2", &mut c2, &l2, &data.train, args.batch, step, layer1)?;
+        common::train_layer(
+            "conv2",
+            &mut c2,
+            &l2,
+            &data.train,
+            args.batch,
+            step,
+            layer1_times,
+        )?;
     }
     // The third layer's inputs do not change during R-STDP: compute them once and keep only
     // the first-spike times (15× smaller than the spike trains; `scatter` restores them).

@@ -14,7 +14,7 @@ pub mod common;
 
 use common::classify::{accuracy, linear_svm, pca_rbf_svm};
 use common::{Args, LrStep, Phase, Res, StdpLayer};
-use spyker::{Code, Conv, DType, Device, LoG, STDPConfig, Tensor};
+use spyker::{Conv, DType, Device, LoG, STDPConfig, Tensor};
 use std::time::Instant;
 
 fn main() -> Res<()> {
@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> Res<f64> {
     let encode = |x: &Tensor| {
         let f = log.forward(x)?;
         spyker::threshold_inplace(&f, 0.01, 0.0)?;
-        spyker::code(&f, 15, true, Code::Rank)
+        spyker::code_times(&f, 15, true)
     };
     let mut c1 = Conv::new(6, 100, 5, 1, 2, 0.5, 0.02, Device::Cpu, DType::F32)?;
     c1.stdpconfig = vec![STDPConfig::new(0.0004, -0.0003)];
@@ -66,9 +66,7 @@ pub fn run(args: &Args) -> Res<f64> {
         )?;
     }
     // Layer 1 on first-spike times: the same spikes as fire(conv) + pool, without T frames.
-    let layer1_times =
-        |x: &Tensor| common::fire_pool_times(&c1, &common::spike_times(&encode(x)?)?, 16.0, 2, 0);
-    let layer1 = |x: &Tensor| spyker::times_to_spikes(&layer1_times(x)?, 15);
+    let layer1_times = |x: &Tensor| common::fire_pool_times(&c1, &encode(x)?, 16.0, 2, 0);
     if !loaded {
         let spec = StdpLayer {
             threshold: 5.0,
@@ -85,7 +83,7 @@ pub fn run(args: &Args) -> Res<f64> {
             &data.train,
             args.batch,
             step,
-            layer1,
+            layer1_times,
         )?;
     }
     common::save(args, &[("conv1", &c1), ("conv2", &c2)])?;

@@ -506,6 +506,15 @@ spk_status spk_rank_times(const struct spk_tensor *spikes,
                           bool *rank_coded,
                           struct spk_tensor **out);
 
+// Rank-order spike times of `input` `[B, ...]` over `time` steps (1..=`SPK_MAX_TIME`):
+// `u8 [B, ...]` holding each feature's first spike step (`time` = never), the same as
+// `spk_rank_times(spk_encode(input, time, sort, ..., SPK_CODE_RANK))` without the `time`
+// frames. The caller frees `*out`.
+spk_status spk_code_times(const struct spk_tensor *input,
+                          size_t time,
+                          bool sort,
+                          struct spk_tensor **out);
+
 // Cumulative 0/1 spike trains `u8 [B, time, ...]` from spike times `times` `u8 [B, ...]`
 // (values `<= time`, `time` = never, `time` <= `SPK_MAX_TIME`): the inverse of
 // `spk_rank_times`. The caller frees `*out`.

@@ -259,7 +259,8 @@ pub struct StdpLayer {
 }
 
 /// Trains `layer` with STDP: per batch `pot = inhibit(threshold(conv(a), θ))`,
-/// `layer.stdp(a, convwta(pot), fire(pot))`, where `a = input(images)` (`Conv::stdp_step`).
+/// `layer.stdp(a, convwta(pot), fire(pot))`, where `a = times_to_spikes(input(images))`
+/// (`Conv::stdp_step_times`: `input` gives first-spike times, `T` = 15).
 pub fn train_layer(
     name: &str,
     layer: &mut Conv,
@@ -274,13 +275,16 @@ pub fn train_layer(
     for epoch in 0..spec.epochs {
         let pb = bar(n, &format!("{name} epoch {}/{}", epoch + 1, spec.epochs));
         for (s, e) in batches(n, batch) {
-            let a = input(&images.slice(s, e)?)?;
+            let times = input(&images.slice(s, e)?)?;
+            // The whole step, fused on spike times (same winners and weights as the
+            // composition, tests/fused_step.rs).
             if spec.inhibit_input {
+                let a = spyker::times_to_spikes(&times, 15)?;
                 spyker::inhibit_inplace(&a, 0.0)?;
+                layer.stdp_step(&a, spec.threshold, spec.radius, spec.count)?;
+            } else {
+                layer.stdp_step_times(&times, 15, spec.threshold, spec.radius, spec.count)?;
             }
-            // The whole step, fused on spike times when `a` is rank-coded (same winners and
-            // weights as the composition, tests/fused_step.rs).
-            layer.stdp_step(&a, spec.threshold, spec.radius, spec.count)?;
             if let Some(st) = step.as_mut() {
                 st.update(layer, e - s);
             }
@@ -309,14 +313,6 @@ pub fn features(
     pb.finish_and_clear();
     let width = rows.len() / n.max(1);
     Ok(ndarray::Array2::from_shape_vec((n, width), rows)?)
-}
-
-/// First-spike times (`u8`, 15 = never) of rank-coded spikes `[B, T, ...]`, for the exact
-/// spike-time fast path (`Conv::forward_fire_times`, `spyker::pool_times`).
-pub fn spike_times(spikes: &Tensor) -> spyker::Result<Tensor> {
-    spyker::rank_times(spikes)?.ok_or_else(|| {
-        spyker::Error::Argument("expected rank-coded (cumulative 0/1) spikes".into())
-    })
 }
 
 /// One layer on first-spike times: `gather(pool(fire(conv(scatter(times)), threshold)))`

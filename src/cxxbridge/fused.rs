@@ -21,6 +21,10 @@ pub fn rank_times(x: &Tensor) -> BridgeResult<Box<TensorList>> {
     })
 }
 
+pub fn code_times(x: &Tensor, time: usize, sort: bool) -> BridgeResult<Box<Tensor>> {
+    call(|| Ok(boxed(crate::code_times(&x.0, time, sort)?)))
+}
+
 pub fn times_to_spikes(times: &Tensor, time: usize) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(crate::times_to_spikes(&times.0, time)?)))
 }

@@ -339,6 +339,7 @@ pub mod bridge {
 
         // ---------------------------------------------------------------- spike-time fast paths
         fn rank_times(x: &Tensor) -> Result<Box<TensorList>>;
+        fn code_times(x: &Tensor, time: usize, sort: bool) -> Result<Box<Tensor>>;
         fn times_to_spikes(times: &Tensor, time: usize) -> Result<Box<Tensor>>;
         fn conv_fire_times(
             times: &Tensor,

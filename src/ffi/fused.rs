@@ -31,6 +31,24 @@ pub unsafe extern "C" fn spk_rank_times(
     })
 }
 
+/// Rank-order spike times of `input` `[B, ...]` over `time` steps (1..=`SPK_MAX_TIME`):
+/// `u8 [B, ...]` holding each feature's first spike step (`time` = never), the same as
+/// `spk_rank_times(spk_encode(input, time, sort, ..., SPK_CODE_RANK))` without the `time`
+/// frames. The caller frees `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_code_times(
+    input: *const spk_tensor,
+    time: usize,
+    sort: bool,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        let t = crate::code_times(tensor(input, "input")?, time, sort)?;
+        put_tensor(out, "out", t)
+    })
+}
+
 /// Cumulative 0/1 spike trains `u8 [B, time, ...]` from spike times `times` `u8 [B, ...]`
 /// (values `<= time`, `time` = never, `time` <= `SPK_MAX_TIME`): the inverse of
 /// `spk_rank_times`. The caller frees `*out`.

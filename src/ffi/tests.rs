@@ -387,3 +387,31 @@ fn spike_time_entry_points_reject_bad_arguments() {
         assert_eq!(st, spk_status::NullPointer);
     }
 }
+
+#[test]
+fn code_times_through_the_c_abi_is_the_gathered_rank_code() {
+    let v: Vec<f32> = (0..2 * 3 * 5 * 5)
+        .map(|i| ((i * 37) % 11) as f32 / 10.0)
+        .collect();
+    let x = spk_tensor {
+        inner: crate::Tensor::from_vec(v, &[2, 3, 5, 5]).unwrap(),
+    };
+    unsafe {
+        let mut out = std::ptr::null_mut();
+        assert_eq!(spk_code_times(&x, 15, true, &mut out), spk_status::Ok);
+        let got = take(out);
+        let spikes = crate::code(&x.inner, 15, true, crate::Code::Rank).unwrap();
+        let want = crate::rank_times(&spikes).unwrap().unwrap();
+        assert_eq!(got.shape(), &[2, 3, 5, 5]);
+        assert_eq!(got.to_vec::<u8>().unwrap(), want.to_vec::<u8>().unwrap());
+        assert_eq!(
+            spk_code_times(&x, 256, true, &mut out),
+            spk_status::Argument
+        );
+        assert!(message().contains("1..=255"), "{}", message());
+        assert_eq!(
+            spk_code_times(std::ptr::null(), 15, true, &mut out),
+            spk_status::NullPointer
+        );
+    }
+}

@@ -79,10 +79,12 @@ pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     pool.install(f)
 }
 
-/// Drops cached state (rate-coding tables, compiled kernels). Results do not change except where
-/// the original's would (rate tables are rebuilt from the continuing generator).
+/// Drops cached state (rate-coding tables, compiled kernels, the large host buffers kept for
+/// reuse). Results do not change except where the original's would (rate tables are rebuilt from
+/// the continuing generator).
 pub fn clear_context() {
     crate::cpu::code::clear_cache();
+    crate::tensor::Mapping::clear_pool();
     // Nothing to report to the caller: a device in an error state keeps its modules and cache.
     let _ = crate::cuda::clear_context();
 }

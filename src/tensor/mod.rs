@@ -5,7 +5,7 @@ mod device;
 mod storage;
 
 pub use storage::{mapped_host_bytes, Release};
-pub(crate) use storage::{Buffer, HostBuffer, Storage};
+pub(crate) use storage::{Buffer, HostBuffer, Mapping, Storage};
 
 use crate::{DType, Device, Element, Error, Result, Scalar};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};

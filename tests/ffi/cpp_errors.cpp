@@ -65,6 +65,15 @@ static void fused_paths() {
     EXPECT_ERROR(SPK_STATUS_NULL_POINTER, "`spikes`", rank_times(Tensor()));
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "1..=255", rank_times(Tensor(Type::U8, {1, 300, 2})));
 
+    // code_times: the gathered rank code of float features, errors for time 0.
+    std::vector<float> fv(72);
+    for (size_t i = 0; i < fv.size(); i++) fv[i] = float((i * 5) % 9) / 8.0f;
+    Tensor feats = Tensor::from(fv, {1, 2, 6, 6});
+    std::optional<Tensor> coded = rank_times(code(feats, int64_t(time)));
+    EXPECT(coded.has_value() &&
+           code_times(feats, time).to_vector<uint8_t>() == coded->to_vector<uint8_t>());
+    EXPECT_ERROR(SPK_STATUS_ARGUMENT, "1..=255", code_times(feats, 0));
+
     // Negative weights, times above `time`, time > SPK_MAX_TIME, non-u8 times.
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "non-negative", conv_fire_times(times, time, kneg, 1, 0, 1.0));
     Tensor late = Tensor(Type::U8, {1, 2, 6, 6}).fill(double(time + 1));

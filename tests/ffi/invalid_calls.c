@@ -399,6 +399,10 @@ int main(void) {
             EXPECT(spk_rank_times(not_rank, &rank_coded, &rt), OK);   /* not rank-coded: NULL */
             if (rt != NULL || rank_coded) { fprintf(stderr, "rank_times: expected NULL, false\n"); failures++; }
 
+            EXPECT(spk_code_times(NULL, 4, true, &out), NUL);
+            EXPECT(spk_code_times(kpos, 4, true, NULL), NUL);
+            EXPECT(spk_code_times(kpos, 0, true, &out), ARG);
+            EXPECT(spk_code_times(kpos, SPK_MAX_TIME + 1, true, &out), ARG);
             EXPECT(spk_times_to_spikes(NULL, 4, &out), NUL);
             EXPECT(spk_times_to_spikes(times, 4, NULL), NUL);
             EXPECT(spk_times_to_spikes(late, 4, &out), ARG);

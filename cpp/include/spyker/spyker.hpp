@@ -741,6 +741,11 @@ inline std::optional<Tensor> rank_times(const Tensor &spikes) {
     if (detail::call([&] { return bridge::tensor_list_len(*l); }) == 0) return std::nullopt;
     return Tensor(detail::call([&] { return bridge::tensor_list_get(*l, 0); }));
 }
+/// Rank-order spike times u8 [B, ...] of `input` [B, ...] (time <= SPK_MAX_TIME, `time` = never):
+/// gather(code(input, time, sort)) without the time frames.
+inline Tensor code_times(const Tensor &input, size_t time, bool sort = true) {
+    return SPYKER_TENSOR(bridge::code_times(input.get("input"), time, sort));
+}
 /// Cumulative u8 spike trains [B, time, ...] from spike times u8 [B, ...].
 inline Tensor times_to_spikes(const Tensor &times, size_t time) {
     return SPYKER_TENSOR(bridge::times_to_spikes(times.get("times"), time));
