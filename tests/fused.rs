@@ -2,39 +2,10 @@
 //! the dense path they replace: `conv` then rank `fire` (`potential > threshold`, spec §4.1), and
 //! max pooling of cumulative trains. Equality is exact (bit for bit) everywhere.
 
+mod common;
+
+use common::{bundled_digits, random_times, Rng};
 use spyker::{DType, Expand2, Expand4, Tensor};
-
-/// xorshift64*: deterministic test data without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn unif(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Random spike times `[b, c, h, w]` in `0..=time`; `p_never` of them never fire.
-fn random_times(r: &mut Rng, shape: [usize; 4], time: usize, p_never: f64) -> Tensor {
-    let n: usize = shape.iter().product();
-    let v: Vec<u8> = (0..n)
-        .map(|_| {
-            if r.unif() < p_never {
-                time as u8
-            } else {
-                r.below(time) as u8
-            }
-        })
-        .collect();
-    Tensor::from_vec(v, &shape).unwrap()
-}
 
 fn random_kernel(r: &mut Rng, shape: [usize; 4], f: impl Fn(&mut Rng) -> f32) -> Tensor {
     let n: usize = shape.iter().product();
@@ -191,14 +162,6 @@ fn conv_frames_are_batch_independent() {
             .zip(&all[n * per..(n + 1) * per])
             .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
-}
-
-fn bundled_digits(n: usize) -> Tensor {
-    let dir = spyker::helpers::bundled_mnist_dir();
-    let x = spyker::helpers::mnist_data(dir.join("train-images-idx3-ubyte.gz")).unwrap();
-    let x = x.slice(0, n).unwrap().to_vec_as::<f32>().unwrap();
-    let x: Vec<f32> = x.iter().map(|v| v / 255.0).collect();
-    Tensor::from_vec(x, &[n, 1, 28, 28]).unwrap()
 }
 
 /// Trained-looking (bimodal, close to 0 or 1 as STDP leaves them) non-negative kernels.

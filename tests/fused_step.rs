@@ -2,37 +2,10 @@
 //! composition it replaces: `inhibit(threshold(conv(x), θ))` → `convwta` → `stdp(x, winners,
 //! fire(pot))`. Winners must be equal and the updated kernels identical bit for bit.
 
+mod common;
+
+use common::{random_times, Rng};
 use spyker::{Conv, DType, Expand2, Expand4, STDPConfig, Tensor, Winners};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn unif(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn random_times(r: &mut Rng, shape: [usize; 4], time: usize, p_never: f64) -> Tensor {
-    let n: usize = shape.iter().product();
-    let v: Vec<u8> = (0..n)
-        .map(|_| {
-            if r.unif() < p_never {
-                time as u8
-            } else {
-                r.below(time) as u8
-            }
-        })
-        .collect();
-    Tensor::from_vec(v, &shape).unwrap()
-}
 
 fn layer(kernel: Vec<f32>, shape: [usize; 4], stride: Expand2, pad: Expand4) -> Conv {
     let mut c = Conv::new(
@@ -236,11 +209,7 @@ fn long_patches_use_the_dense_frames() {
 }
 
 fn bundled_spikes(n: usize) -> Tensor {
-    let dir = spyker::helpers::bundled_mnist_dir();
-    let x = spyker::helpers::mnist_data(dir.join("train-images-idx3-ubyte.gz")).unwrap();
-    let x = x.slice(0, n).unwrap().to_vec_as::<f32>().unwrap();
-    let x: Vec<f32> = x.iter().map(|v| v / 255.0).collect();
-    let x = Tensor::from_vec(x, &[n, 1, 28, 28]).unwrap();
+    let x = common::bundled_digits(n);
     let stds = [0.471404521, 1.099943882, 2.042752923];
     let log = spyker::LoG::new(3, &stds, 3, spyker::Device::Cpu, DType::F32).unwrap();
     let f = log.forward(&x).unwrap();

@@ -3,7 +3,7 @@
 use crate::ops::Winner;
 use crate::{runtime, Element, Expand2, Result, Scalar, Tensor};
 use rayon::prelude::*;
-use std::ops::{Add, Div, Mul, Sub};
+use std::ops::{Add, Div, Mul, RangeInclusive, Sub};
 
 /// The neighbourhood excluded around each winner.
 pub(crate) enum Region {
@@ -119,6 +119,21 @@ fn spike_scores<T: Element>(x: &[T], t: usize, n: usize) -> Vec<u16> {
     s
 }
 
+/// The rows and columns within `radius` of `(y, x)` in an `h × w` map: the neighbourhood a
+/// convolution winner excludes in every channel (shared by the dense and the sparse selection so
+/// they cannot drift apart).
+fn window(
+    y: usize,
+    x: usize,
+    (h, w): (usize, usize),
+    radius: Expand2,
+) -> (RangeInclusive<usize>, RangeInclusive<usize>) {
+    (
+        y.saturating_sub(radius.y)..=y.saturating_add(radius.y).min(h - 1),
+        x.saturating_sub(radius.x)..=x.saturating_add(radius.x).min(w - 1),
+    )
+}
+
 /// Greedy selection: the first maximum (strict `>` scan from index 0, so a NaN at index 0 is
 /// kept), stop at the sentinel, record, exclude the neighbourhood.
 fn pick<S: Copy + PartialOrd>(
@@ -152,18 +167,11 @@ fn pick<S: Copy + PartialOrd>(
                 let plane = h * w;
                 let (z, y, x) = (best_i / plane, (best_i % plane) / w, best_i % w);
                 out.push(Winner::new(0, 0, z as i64, y as i64, x as i64));
-                let (y0, y1) = (
-                    y.saturating_sub(radius.y),
-                    y.saturating_add(radius.y).min(h - 1),
-                );
-                let (x0, x1) = (
-                    x.saturating_sub(radius.x),
-                    x.saturating_add(radius.x).min(w - 1),
-                );
+                let (rows, cols) = window(y, x, (h, w), radius);
                 for ch in 0..c {
-                    for row in y0..=y1 {
+                    for row in rows.clone() {
                         let base = ch * plane + row * w;
-                        s[base + x0..=base + x1].fill(lowest);
+                        s[base + cols.start()..=base + cols.end()].fill(lowest);
                     }
                 }
                 s[z * plane..(z + 1) * plane].fill(lowest);
@@ -199,17 +207,10 @@ pub(crate) fn pick_conv_sparse(
         let (z, p, _) = cands[best.1];
         let (y, x) = (p as usize / w, p as usize % w);
         out.push(Winner::new(0, 0, z as i64, y as i64, x as i64));
-        let (y0, y1) = (
-            y.saturating_sub(radius.y),
-            y.saturating_add(radius.y).min(h - 1),
-        );
-        let (x0, x1) = (
-            x.saturating_sub(radius.x),
-            x.saturating_add(radius.x).min(w - 1),
-        );
+        let (rows, cols) = window(y, x, (h, w), radius);
         for (a, &(c, q, _)) in alive.iter_mut().zip(cands) {
             let (qy, qx) = (q as usize / w, q as usize % w);
-            if c == z || ((y0..=y1).contains(&qy) && (x0..=x1).contains(&qx)) {
+            if c == z || (rows.contains(&qy) && cols.contains(&qx)) {
                 *a = false;
             }
         }

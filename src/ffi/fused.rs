@@ -134,16 +134,8 @@ pub unsafe extern "C" fn spk_pool_times(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        if kernel.is_null() {
-            return Err(FfiError::Null("kernel"));
-        }
         let x = tensor(times, "times")?;
-        let k = expand2_arg(kernel, "kernel", Expand2::new(1, 1))?;
-        let s = match stride.is_null() {
-            true => None,
-            false => Some(expand2_arg(stride, "stride", k)?),
-        };
-        let p = expand4_arg(pad, "pad")?;
+        let (k, s, p, _) = super::ops::pool_args(kernel, stride, pad, std::ptr::null())?;
         put_tensor(out, "out", crate::pool_times(x, time, k, s, p)?)
     })
 }

@@ -338,11 +338,11 @@ pub unsafe extern "C" fn spk_pool_into(
     })
 }
 
-type PoolArgs<'a> = (Expand2, Option<Expand2>, Expand4, Option<&'a Tensor>);
+pub(super) type PoolArgs<'a> = (Expand2, Option<Expand2>, Expand4, Option<&'a Tensor>);
 
 /// Decodes the window, stride, padding and rates arguments shared by `spk_pool` and
 /// `spk_pool_into`.
-unsafe fn pool_args<'a>(
+pub(super) unsafe fn pool_args<'a>(
     kernel: *const usize,
     stride: *const usize,
     pad: *const usize,

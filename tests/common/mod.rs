@@ -129,3 +129,44 @@ pub fn assert_close(got: &Tensor, want: &Tensor, rtol: f64, atol: f64, ctx: &str
 pub fn as_dtype(t: &Tensor, dtype: DType) -> Tensor {
     t.to_dtype(dtype).unwrap()
 }
+
+/// xorshift64*: deterministic test data without a dependency.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn unif(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random u8 spike times `[b, c, h, w]` in `0..=time`; `p_never` of them never fire (`time`).
+pub fn random_times(r: &mut Rng, shape: [usize; 4], time: usize, p_never: f64) -> Tensor {
+    let n: usize = shape.iter().product();
+    let v: Vec<u8> = (0..n)
+        .map(|_| {
+            if r.unif() < p_never {
+                time as u8
+            } else {
+                r.below(time) as u8
+            }
+        })
+        .collect();
+    Tensor::from_vec(v, &shape).unwrap()
+}
+
+/// The first `n` bundled training digits as f32 `[n, 1, 28, 28]` in `[0, 1]`.
+pub fn bundled_digits(n: usize) -> Tensor {
+    let dir = spyker::helpers::bundled_mnist_dir();
+    let x = spyker::helpers::mnist_data(dir.join("train-images-idx3-ubyte.gz")).unwrap();
+    let x = x.slice(0, n).unwrap().to_vec_as::<f32>().unwrap();
+    let x: Vec<f32> = x.iter().map(|v| v / 255.0).collect();
+    Tensor::from_vec(x, &[n, 1, 28, 28]).unwrap()
+}
