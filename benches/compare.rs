@@ -333,9 +333,8 @@ fn main() {
                 let t2 = m2.forward_fire_times(&p1, T, 10.0).unwrap();
                 let p2 = spyker::pool_times(&t2, T, 3, Some(3.into()), 1).unwrap();
                 let pot = m3
-                    .forward(&spyker::times_to_spikes(&p2, T).unwrap())
+                    .forward_infinite(&spyker::times_to_spikes(&p2, T).unwrap(), 0.0)
                     .unwrap();
-                let pot = spyker::infinite(&pot, 0.0).unwrap();
                 drop(spyker::convwta(&pot, 0, 1, 0.0).unwrap());
             }),
         ),

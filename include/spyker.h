@@ -559,6 +559,23 @@ spk_status spk_pool_times(const struct spk_tensor *times,
                           const size_t *pad,
                           struct spk_tensor **out);
 
+// `infinite(convolve(input, kernel, stride, pad), value)` computing only the last time step's
+// convolution (the others are `value`): same arguments and result, bit for bit, as
+// `spk_convolve` followed by `spk_infinite`, with `1/T` of the work. Returns
+// `[B, T, K, H', W']` in the kernel's float type through `out` (caller frees it).
+spk_status spk_conv_infinite(const struct spk_tensor *input,
+                             const struct spk_tensor *kernel,
+                             const size_t *stride,
+                             const size_t *pad,
+                             double value,
+                             struct spk_tensor **out);
+
+// `spk_conv_infinite` with the layer's kernel, stride and padding. The caller frees `*out`.
+spk_status spk_conv_forward_infinite(const struct spk_conv *conv,
+                                     const struct spk_tensor *input,
+                                     double value,
+                                     struct spk_tensor **out);
+
 // `spk_conv_fire_rank` with the layer's kernel, stride and padding: rank-coded `u8` output spikes
 // `[B, T, K, H', W']` of `input` `[B, T, C, H, W]`. The caller frees `*out`.
 spk_status spk_conv_forward_fire(const struct spk_conv *conv,

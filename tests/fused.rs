@@ -439,3 +439,69 @@ fn code_times_equals_the_gathered_rank_code() {
     let nan = Tensor::from_vec(vec![f32::NAN, 1.0], &[1, 2]).unwrap();
     assert!(spyker::code_times(&nan, 15, true).is_err());
 }
+
+fn same_bits(a: &Tensor, b: &Tensor) -> bool {
+    a.shape() == b.shape()
+        && a.dtype() == b.dtype()
+        && a.to_bytes().unwrap() == b.to_bytes().unwrap()
+}
+
+#[test]
+fn conv_infinite_equals_infinite_of_conv() {
+    let mut r = Rng(0x51);
+    for case in 0..18 {
+        let time = [1, 2, 15][case % 3];
+        let (b, c) = (1 + r.below(3), 1 + r.below(4));
+        let (h, w) = (3 + r.below(8), 3 + r.below(8));
+        let (kh, kw) = (1 + r.below(3), 1 + r.below(3));
+        let o = 1 + r.below(6);
+        let stride = Expand2::new(1 + r.below(2), 1 + r.below(2));
+        let pad = Expand4::new(r.below(3), r.below(2), r.below(3), r.below(2));
+        // Spike trains (u8), real-valued frames (f32, with negative values) and an f64 kernel.
+        let times = random_times(&mut r, [b, c, h, w], time, 0.3);
+        let spikes = spyker::times_to_spikes(&times, time).unwrap();
+        let n = b * time * c * h * w;
+        let real: Vec<f32> = (0..n).map(|_| r.unif() as f32 * 4.0 - 1.0).collect();
+        let real = Tensor::from_vec(real, &[b, time, c, h, w]).unwrap();
+        let k32 = random_kernel(&mut r, [o, c, kh, kw], |r| r.unif() as f32 - 0.3);
+        let k64 = k32.to_dtype(DType::F64).unwrap();
+        for input in [&spikes, &real] {
+            for kernel in [&k32, &k64] {
+                for value in [0.0, -2.5, f64::NAN] {
+                    let want = spyker::conv(input, kernel, stride, pad).unwrap();
+                    let want = spyker::infinite(&want, value).unwrap();
+                    let got = spyker::conv_infinite(input, kernel, stride, pad, value).unwrap();
+                    assert!(
+                        same_bits(&got, &want),
+                        "case {case}, {} input, {} kernel, value {value}",
+                        input.dtype(),
+                        kernel.dtype()
+                    );
+                }
+            }
+        }
+    }
+    // A 4-D input is one step; the layer method uses the layer's geometry; errors are conv's.
+    let x = Tensor::from_vec(vec![1u8; 2 * 3 * 5 * 5], &[2, 3, 5, 5]).unwrap();
+    let mut r = Rng(3);
+    let k = random_kernel(&mut r, [4, 3, 3, 3], |r| r.unif() as f32);
+    let want = spyker::infinite(&spyker::conv(&x, &k, 1, 1).unwrap(), 0.0).unwrap();
+    assert!(same_bits(
+        &spyker::conv_infinite(&x, &k, 1, 1, 0.0).unwrap(),
+        &want
+    ));
+    let mut layer =
+        spyker::Conv::new(3, 4, 3, 1, 1, 0.5, 0.02, spyker::Device::Cpu, DType::F32).unwrap();
+    layer.kernel = k.copy().unwrap();
+    let frames = spyker::times_to_spikes(&random_times(&mut r, [2, 3, 5, 5], 15, 0.2), 15).unwrap();
+    let want = spyker::infinite(&layer.forward(&frames).unwrap(), 0.0).unwrap();
+    assert!(same_bits(
+        &layer.forward_infinite(&frames, 0.0).unwrap(),
+        &want
+    ));
+    let wrong = Tensor::from_vec(vec![1u8; 2 * 2 * 5 * 5], &[2, 2, 5, 5]).unwrap();
+    assert!(spyker::conv_infinite(&wrong, &k, 1, 1, 0.0).is_err());
+    let int_kernel = Tensor::from_vec(vec![1i32; 4 * 3 * 9], &[4, 3, 3, 3]).unwrap();
+    assert!(spyker::conv_infinite(&x, &int_kernel, 1, 1, 0.0).is_err());
+    assert!(spyker::conv_infinite(&x, &k, 0, 1, 0.0).is_err());
+}

@@ -6,6 +6,7 @@
 
 use crate::{f16, Element};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// The accumulation types: the GEMM runs in f32 for f16/f32 kernels and in f64 for f64 kernels
 /// (f16 is widened because the original has no f16 path and f16 sums lose too much precision).
@@ -128,6 +129,15 @@ pub(crate) fn as_acc_mut<T: Kernel>(out: &mut [T]) -> Option<&mut [T::Acc]> {
     }
 }
 
+/// `kernel` viewed as the accumulation type when the two types coincide (no converted copy).
+fn as_acc<T: Kernel>(kernel: &[T]) -> Option<&[T::Acc]> {
+    if T::DTYPE == <T::Acc as Element>::DTYPE {
+        bytemuck::try_cast_slice(kernel).ok()
+    } else {
+        None
+    }
+}
+
 /// The geometry of one convolution call (all validated by the caller).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Geometry {
@@ -216,21 +226,22 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
     debug_assert_eq!(input.len(), g.frames * frame_in);
     debug_assert_eq!(kernel.len(), o * k);
     debug_assert_eq!(out.len(), g.frames * frame_out);
-    let weights: Vec<T::Acc> = kernel.iter().map(|w| w.cast::<T::Acc>()).collect();
-    // One output pixel per frame: the products run along the transposed kernel `[k × o]`.
-    let wt = (p == 1 && o > 1).then(|| {
-        let mut t = vec![<T::Acc as Element>::zero(); k * o];
-        for (oo, row) in weights.chunks_exact(k).enumerate() {
-            for (kk, w) in row.iter().enumerate() {
-                t[kk * o + oo] = *w;
-            }
-        }
-        t
-    });
+    let weights: Cow<[T::Acc]> = match as_acc::<T>(kernel) {
+        Some(w) => Cow::Borrowed(w),
+        None => Cow::Owned(kernel.iter().map(|w| w.cast::<T::Acc>()).collect()),
+    };
     let direct = as_acc_mut::<T>(out).is_some();
     // Skipping zero inputs is exact only when no weight is infinite or NaN (0 · inf = NaN).
     let finite = weights.iter().all(|w| w.to_f64().is_finite());
-    let sparse = finite.then(|| SparseKernel::new(&weights, o, k));
+    // The transposed kernel serves the sparse path and, with one output pixel per frame, the
+    // GEMM path's products along `[k × o]`; built once (for a large kernel and few frames it
+    // costs as much as the convolution).
+    let transposed = (finite || (p == 1 && o > 1)).then(|| SparseKernel::new(&weights, o, k));
+    let wt = transposed
+        .as_ref()
+        .filter(|_| p == 1 && o > 1)
+        .map(|t| (t.wt.as_slice(), t.padded));
+    let sparse = transposed.as_ref().filter(|_| finite);
 
     let run = |col: &mut Vec<T::Acc>,
                scratch: &mut Vec<T::Acc>,
@@ -246,11 +257,11 @@ pub(crate) fn conv<I: Element, T: Kernel>(input: &[I], kernel: &[T], out: &mut [
             sp.collect::<I, T>(frame, g);
             takes_sparse_path(sp.nz.len(), frame_in)
         };
-        match &sparse {
+        match sparse {
             Some(sk) if use_sparse => sk.frame(sp, g, target),
             _ => {
                 im2col::<I, T>(frame, g, col);
-                gemm_blocked(o, p, k, &weights, wt.as_deref(), finite, col, target);
+                gemm_blocked(o, p, k, &weights, wt, finite, col, target);
             }
         }
         if !direct {
@@ -285,7 +296,8 @@ pub(crate) const SUM_BLOCK: usize = 512;
 
 /// `dst [o × p] = w [o × k] · col [k × p]` (row-major) in the blocked order of [`SUM_BLOCK`]:
 /// each output is `((s₀ + s₁) + s₂) + …` with `s_b` the sequential FMA sum of block `b` from +0.0.
-/// `wt` is `w` transposed (`[k × o]`), given when `p == 1`; `finite`: every weight is finite, so
+/// `wt` is `w` transposed (`[k × o]`, rows `stride` apart), given when `p == 1`; `finite`: every
+/// weight is finite, so
 /// zero inputs may be skipped (they would add ±0.0 to a sum that is never -0.0).
 #[allow(clippy::too_many_arguments)]
 fn gemm_blocked<A: Acc>(
@@ -293,7 +305,7 @@ fn gemm_blocked<A: Acc>(
     p: usize,
     k: usize,
     w: &[A],
-    wt: Option<&[A]>,
+    wt: Option<(&[A], usize)>,
     finite: bool,
     col: &[A],
     dst: &mut [A],
@@ -302,13 +314,13 @@ fn gemm_blocked<A: Acc>(
     // The `gemm` crate's matrix-vector kernels split sums across vector lanes: these shapes run
     // as vector updates over the outputs instead, each output keeping its own sequential sum.
     if o == 1 {
-        blocked_axpy(k, |kk| w[kk], col, p, finite, &mut dst[..p]);
+        blocked_axpy(k, |kk| w[kk], (col, p), finite, &mut dst[..p]);
         return;
     }
     if p == 1 {
         let wt = wt.expect("transposed kernel for one output pixel");
         // x = 0 skips only a zero input (the weight row may hold non-finite values otherwise).
-        blocked_axpy(k, |kk| col[kk], wt, o, finite, &mut dst[..o]);
+        blocked_axpy(k, |kk| col[kk], wt, finite, &mut dst[..o]);
         return;
     }
     for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
@@ -335,17 +347,17 @@ fn gemm_blocked<A: Acc>(
     }
 }
 
-/// `dst[j] = Σ_kk a(kk) · rows[kk·n + j]` for `j < n`, in the blocked order of [`SUM_BLOCK`]
-/// (vectorised over `j`); terms with `a(kk) = 0` are skipped when `skip_zero`.
+/// `dst[j] = Σ_kk a(kk) · rows[kk·stride + j]` for `j < n = dst.len()`, in the blocked order of
+/// [`SUM_BLOCK`] (vectorised over `j`); terms with `a(kk) = 0` are skipped when `skip_zero`.
 fn blocked_axpy<A: Acc>(
     k: usize,
     a: impl Fn(usize) -> A,
-    rows: &[A],
-    n: usize,
+    (rows, stride): (&[A], usize),
     skip_zero: bool,
     dst: &mut [A],
 ) {
     let simd = simd_available();
+    let n = dst.len();
     let mut acc = vec![A::zero(); n];
     for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
         acc.fill(A::zero());
@@ -354,7 +366,7 @@ fn blocked_axpy<A: Acc>(
             if skip_zero && x == A::zero() {
                 continue;
             }
-            axpy(simd, &mut acc, &rows[kk * n..(kk + 1) * n], x);
+            axpy(simd, &mut acc, &rows[kk * stride..kk * stride + n], x);
         }
         if b == 0 {
             dst.copy_from_slice(&acc);
@@ -398,9 +410,16 @@ impl<A: Acc> SparseKernel<A> {
     fn new(weights: &[A], outputs: usize, patch: usize) -> Self {
         let padded = outputs.div_ceil(CHUNK) * CHUNK;
         let mut wt = vec![A::zero(); patch * padded];
-        for o in 0..outputs {
-            for k in 0..patch {
-                wt[k * padded + o] = weights[o * patch + k];
+        // In tiles, so that neither the reads nor the strided writes leave the cache.
+        const TILE: usize = 64;
+        for o0 in (0..outputs).step_by(CHUNK) {
+            for k0 in (0..patch).step_by(TILE) {
+                for o in o0..(o0 + CHUNK).min(outputs) {
+                    let row = &weights[o * patch..(o + 1) * patch];
+                    for k in k0..(k0 + TILE).min(patch) {
+                        wt[k * padded + o] = row[k];
+                    }
+                }
             }
         }
         SparseKernel {
@@ -735,6 +754,8 @@ mod tests {
             (60, 3, 3, 1, 6, 6),
             (60, 3, 3, 6, 1, 1),
             (700, 1, 1, 5, 1, 1),
+            // One output pixel with more outputs than a sparse chunk: the padded transpose.
+            (250, 5, 5, 45, 5, 5),
         ] {
             let g = geometry(c, h, w, o, (kh, kw));
             let k = g.patch();

@@ -60,6 +60,23 @@ pub fn conv_fire_rank(
     })
 }
 
+pub fn conv_infinite(
+    x: &Tensor,
+    kernel: &Tensor,
+    stride: Ext2,
+    pad: Ext4,
+    value: f64,
+) -> BridgeResult<Box<Tensor>> {
+    call(|| {
+        let (s, p) = (ext2(stride), ext4(pad));
+        Ok(boxed(crate::conv_infinite(&x.0, &kernel.0, s, p, value)?))
+    })
+}
+
+pub fn conv_forward_infinite(c: &Conv, x: &Tensor, value: f64) -> BridgeResult<Box<Tensor>> {
+    call(|| Ok(boxed(c.0.forward_infinite(&x.0, value)?)))
+}
+
 pub fn pool_times(
     times: &Tensor,
     time: usize,

@@ -356,6 +356,14 @@ pub mod bridge {
             pad: Ext4,
             threshold: f64,
         ) -> Result<Box<Tensor>>;
+        fn conv_infinite(
+            x: &Tensor,
+            kernel: &Tensor,
+            stride: Ext2,
+            pad: Ext4,
+            value: f64,
+        ) -> Result<Box<Tensor>>;
+        fn conv_forward_infinite(c: &Conv, x: &Tensor, value: f64) -> Result<Box<Tensor>>;
         fn pool_times(
             times: &Tensor,
             time: usize,

@@ -140,6 +140,48 @@ pub unsafe extern "C" fn spk_pool_times(
     })
 }
 
+/// `infinite(convolve(input, kernel, stride, pad), value)` computing only the last time step's
+/// convolution (the others are `value`): same arguments and result, bit for bit, as
+/// `spk_convolve` followed by `spk_infinite`, with `1/T` of the work. Returns
+/// `[B, T, K, H', W']` in the kernel's float type through `out` (caller frees it).
+#[no_mangle]
+pub unsafe extern "C" fn spk_conv_infinite(
+    input: *const spk_tensor,
+    kernel: *const spk_tensor,
+    stride: *const usize,
+    pad: *const usize,
+    value: f64,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        let x = tensor(input, "input")?;
+        let k = tensor(kernel, "kernel")?;
+        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
+        let p = expand4_arg(pad, "pad")?;
+        put_tensor(out, "out", crate::conv_infinite(x, k, s, p, value)?)
+    })
+}
+
+/// `spk_conv_infinite` with the layer's kernel, stride and padding. The caller frees `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_conv_forward_infinite(
+    conv: *const spk_conv,
+    input: *const spk_tensor,
+    value: f64,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        let c = &arg(conv, "conv")?.inner;
+        put_tensor(
+            out,
+            "out",
+            c.forward_infinite(tensor(input, "input")?, value)?,
+        )
+    })
+}
+
 /// `spk_conv_fire_rank` with the layer's kernel, stride and padding: rank-coded `u8` output spikes
 /// `[B, T, K, H', W']` of `input` `[B, T, C, H, W]`. The caller frees `*out`.
 #[no_mangle]

@@ -268,6 +268,39 @@ fn spike_time_entry_points_equal_the_rust_api() {
             want_spikes.to_vec::<u8>().unwrap()
         );
 
+        // Only the last step convolved: the same tensor as infinite(conv(x)).
+        let want = crate::infinite(
+            &crate::conv(&spikes.inner, &kernel.inner, 1, 1).unwrap(),
+            -1.0,
+        )
+        .unwrap();
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_infinite(
+            &spikes,
+            &kernel,
+            std::ptr::null(),
+            pad.as_ptr(),
+            -1.0,
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        assert_eq!(take(out).to_bytes().unwrap(), want.to_bytes().unwrap());
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_forward_infinite(&c, &spikes, -1.0, &mut out);
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        assert_eq!(take(out).to_bytes().unwrap(), want.to_bytes().unwrap());
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_infinite(
+            &spikes,
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            0.0,
+            &mut out,
+        );
+        assert_eq!(st, spk_status::NullPointer);
+        assert!(out.is_null());
+
         // Pooling on times (stride NULL = the kernel).
         let k = [2usize, 2];
         let mut out = std::ptr::null_mut();

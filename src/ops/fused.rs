@@ -235,6 +235,53 @@ pub fn pool_times(
     Ok(out)
 }
 
+/// `infinite(conv(input, kernel, stride, pad), value)` computing only the convolution of the last
+/// time step: every other step is `value` after `infinite`, so its convolution is wasted work
+/// (`T - 1` of `T` convolutions; Mozafari's decision layer).
+///
+/// Same arguments, shapes and dtypes as [`conv`](crate::conv) and the same result bit for bit:
+/// the convolution of a frame does not depend on the other frames of the batch. Inputs on a CUDA
+/// device take the composition itself (same result, no saving).
+pub fn conv_infinite(
+    input: &Tensor,
+    kernel: &Tensor,
+    stride: impl Into<Expand2>,
+    pad: impl Into<Expand4>,
+    value: impl Into<Scalar>,
+) -> Result<Tensor> {
+    let (stride, pad, value) = (stride.into(), pad.into(), value.into());
+    let ins = shape::to_rank(input.shape(), 5, "a conv input [B,T,C,H,W]")?;
+    let (b, t) = (ins[0], ins[1]);
+    if t == 0 || !matches!(super::common_device(&[input, kernel])?, crate::Device::Cpu) {
+        return crate::infinite(&crate::conv(input, kernel, stride, pad)?, value);
+    }
+    let frame: usize = ins[2..].iter().product();
+    let last = Tensor::zeros(input.dtype(), &[b, 1, ins[2], ins[3], ins[4]])?;
+    if frame > 0 {
+        crate::with_dtype!(input.dtype(), T => {
+            let (src, mut dst) = (input.read::<T>()?, last.write::<T>()?);
+            for (n, d) in dst.chunks_exact_mut(frame).enumerate() {
+                let at = (n * t + t - 1) * frame;
+                d.copy_from_slice(&src[at..at + frame]);
+            }
+        });
+    }
+    let pot = crate::conv(&last, kernel, stride, pad)?;
+    let ps = pot.shape().to_vec();
+    let out = Tensor::full(pot.dtype(), &[b, t, ps[2], ps[3], ps[4]], value)?;
+    let per: usize = ps[2..].iter().product();
+    if per > 0 {
+        crate::with_dtype!(pot.dtype(), T => {
+            let (src, mut dst) = (pot.read::<T>()?, out.write::<T>()?);
+            for (n, s) in src.chunks_exact(per).enumerate() {
+                let at = (n * t + t - 1) * per;
+                dst[at..at + per].copy_from_slice(s);
+            }
+        });
+    }
+    Ok(out)
+}
+
 /// Number of neurons the fast paths have decided by redoing their f32 sum in the dense order
 /// (potentials within rounding of the threshold, or compared with each other; diagnostics).
 #[doc(hidden)]
@@ -247,6 +294,12 @@ impl Conv {
     /// (the one-pass fast path when `input` is rank-coded and the kernel non-negative f32).
     pub fn forward_fire(&self, input: &Tensor, threshold: impl Into<Scalar>) -> Result<Tensor> {
         conv_fire_rank(input, &self.kernel, self.stride, self.pad, threshold)
+    }
+
+    /// `infinite(self.forward(input), value)` through [`conv_infinite`]: only the last time
+    /// step is convolved.
+    pub fn forward_infinite(&self, input: &Tensor, value: impl Into<Scalar>) -> Result<Tensor> {
+        conv_infinite(input, &self.kernel, self.stride, self.pad, value)
     }
 
     /// First firing times of this layer from input spike times: [`conv_fire_times`] with the

@@ -88,6 +88,9 @@ static void fused_paths() {
     EXPECT(conv_fire_rank(spikes, kpos, 1, 1, 1.0).to_vector<uint8_t>() == dense.to_vector<uint8_t>());
     EXPECT(conv_fire_times(times, time, kpos, 1, 1, 1.0).to_vector<uint8_t>() ==
            gather(dense).to_vector<uint8_t>());
+    EXPECT(conv_infinite(spikes, kpos, 1, 1, -1.0).to_vector<float>() ==
+           infinite(conv(spikes, kpos, 1, 1), -1.0).to_vector<float>());
+    EXPECT_ERROR(SPK_STATUS_NULL_POINTER, "`kernel`", conv_infinite(spikes, Tensor(), 1, 0));
     // A mixed-sign kernel takes the dense path of conv_fire_rank (no error there).
     Tensor kmix = Tensor(Type::F32, {3, 2, 3, 3}).fill(0.25);
     kmix[0].fill(-0.5);
@@ -102,6 +105,8 @@ static void fused_paths() {
     EXPECT(layer.forward_fire(spikes, 1.0).to_vector<uint8_t>() == dense.to_vector<uint8_t>());
     EXPECT(layer.forward_fire_times(times, time, 1.0).to_vector<uint8_t>() ==
            gather(dense).to_vector<uint8_t>());
+    EXPECT(layer.forward_infinite(spikes).to_vector<float>() ==
+           infinite(layer(spikes), 0.0).to_vector<float>());
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "STDP configuration", layer.stdp_step(spikes, 1.0, 1, 2));
     layer.stdpconfig({STDPConfig(0.004, -0.003)});
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "spike times", layer.stdp_step_times(late, time, 1.0, 1, 2));

@@ -432,6 +432,14 @@ int main(void) {
             EXPECT(spk_conv_fire_rank(train, u8, NULL, NULL, 1.0, &out), DTY);
             EXPECT(spk_conv_fire_rank(train, t, NULL, NULL, 1.0, &out), SHP);
 
+            EXPECT(spk_conv_infinite(NULL, kpos, NULL, NULL, 0.0, &out), NUL);
+            EXPECT(spk_conv_infinite(train, NULL, NULL, NULL, 0.0, &out), NUL);
+            EXPECT(spk_conv_infinite(train, kpos, NULL, NULL, 0.0, NULL), NUL);
+            EXPECT(spk_conv_infinite(train, kpos, zero2, NULL, 0.0, &out), ARG);
+            EXPECT(spk_conv_infinite(t, kpos, NULL, NULL, 0.0, &out), SHP);
+            EXPECT(spk_conv_infinite(train, u8, NULL, NULL, 0.0, &out), DTY);
+            EXPECT(spk_conv_infinite(train, t, NULL, NULL, 0.0, &out), SHP);
+
             EXPECT(spk_pool_times(times, 4, NULL, NULL, NULL, &out), NUL); /* kernel required */
             EXPECT(spk_pool_times(NULL, 4, two, NULL, NULL, &out), NUL);
             EXPECT(spk_pool_times(times, 4, two, NULL, NULL, NULL), NUL);
@@ -446,6 +454,10 @@ int main(void) {
             lo.kernel[0] = lo.kernel[1] = 3;
             EXPECT(spk_conv_create(&lo, &layer), OK);
             EXPECT(spk_conv_set_kernel(layer, kpos), OK);
+            EXPECT(spk_conv_forward_infinite(NULL, train, 0.0, &out), NUL);
+            EXPECT(spk_conv_forward_infinite(layer, NULL, 0.0, &out), NUL);
+            EXPECT(spk_conv_forward_infinite(layer, train, 0.0, NULL), NUL);
+            EXPECT(spk_conv_forward_infinite(layer, t, 0.0, &out), SHP);
             EXPECT(spk_conv_forward_fire(NULL, train, 1.0, &out), NUL);
             EXPECT(spk_conv_forward_fire(layer, NULL, 1.0, &out), NUL);
             EXPECT(spk_conv_forward_fire(layer, train, 1.0, NULL), NUL);

@@ -393,6 +393,11 @@ class Conv {
         return Tensor(detail::call(
             [&] { return bridge::conv_forward_fire(get(), input.get("input"), threshold); }));
     }
+    /// infinite((*this)(input), value), convolving only the last time step (same result).
+    Tensor forward_infinite(const Tensor &input, double value = 0) const {
+        return Tensor(detail::call(
+            [&] { return bridge::conv_forward_infinite(get(), input.get("input"), value); }));
+    }
     /// First firing times u8 [B, out, H', W'] from input spike times u8 [B, in, H, W]
     /// (values <= time, time = never).
     Tensor forward_fire_times(const Tensor &times, size_t time, double threshold) const {
@@ -762,6 +767,13 @@ inline Tensor conv_fire_rank(const Tensor &input, const Tensor &kernel, Expand2 
                              Expand4 pad, double threshold) {
     return SPYKER_TENSOR(bridge::conv_fire_rank(input.get("input"), kernel.get("kernel"),
                                                 stride.to_bridge(), pad.to_bridge(), threshold));
+}
+/// infinite(conv(input, kernel, stride, pad), value), convolving only the last time step: the
+/// same tensor [B, T, K, H', W'] with 1/T of the work.
+inline Tensor conv_infinite(const Tensor &input, const Tensor &kernel, Expand2 stride = 1,
+                            Expand4 pad = 0, double value = 0) {
+    return SPYKER_TENSOR(bridge::conv_infinite(input.get("input"), kernel.get("kernel"),
+                                               stride.to_bridge(), pad.to_bridge(), value));
 }
 /// Rank pooling on spike times (stride 0 = the kernel): the earliest time of each window.
 inline Tensor pool_times(const Tensor &times, size_t time, Expand2 kernel, Expand2 stride = 0,
