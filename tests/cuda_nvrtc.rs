@@ -69,6 +69,33 @@ fn expected_kernels() -> Vec<(&'static str, String)> {
             v.push(("pool.cu", format!("spk_{k}_{s}")));
         }
         v.push(("inhibit.cu", format!("spk_inhibit_{s}")));
+        for k in ["code_times", "code_rank", "code_rate", "infinite"] {
+            v.push(("code.cu", format!("spk_{k}_{s}")));
+        }
+        v.push(("filter.cu", format!("spk_zca_split_{s}")));
+        if matches!(s, DType::F16 | DType::F32 | DType::F64) {
+            v.push(("code.cu", format!("spk_code_check_{s}")));
+            for k in ["filter_check", "filter", "zca_apply"] {
+                v.push(("filter.cu", format!("spk_{k}_{s}")));
+            }
+        }
+        v.push(("wta.cu", format!("spk_wta_{s}")));
+        for k in ["backward", "labelize", "fcb_update", "fcb_next"] {
+            v.push(("backprop.cu", format!("spk_{k}_{s}")));
+        }
+        v.push(("stdp.cu", format!("spk_first_spike_{s}")));
+    }
+    for k in ["f16", "f32", "f64"] {
+        for i in ["u8", k] {
+            v.push(("conv.cu", format!("spk_conv_{i}_{k}")));
+            v.push(("fc.cu", format!("spk_fc_{i}_{k}")));
+        }
+    }
+    v.push(("backprop.cu", "spk_fcb_sign".to_string()));
+    v.push(("backprop.cu", "spk_fcb_rows".to_string()));
+    for k in ["f16", "f32", "f64"] {
+        v.push(("stdp.cu", format!("spk_conv_stdp_{k}")));
+        v.push(("stdp.cu", format!("spk_fc_stdp_{k}")));
     }
     v
 }

@@ -107,19 +107,26 @@ pub(crate) fn check_values<T: Element>(x: &[T], sort: bool) -> Result<()> {
     }
     for (i, &v) in x.iter().enumerate() {
         let f = v.to_f64();
-        if f.is_nan() {
-            return Err(Error::Argument(format!(
-                "expected code input without NaN, got NaN at flat index {i}"
-            )));
-        }
-        if !sort && f.is_infinite() {
-            return Err(Error::Argument(format!(
-                "expected finite code input for linear coding (sort = false), got {f} at flat \
-                 index {i}"
-            )));
+        if f.is_nan() || (!sort && f.is_infinite()) {
+            return Err(bad_value(f, i));
         }
     }
     Ok(())
+}
+
+/// The error for the first rejected value `f` (NaN, or an infinity in linear mode) at flat index
+/// `i`; shared with the CUDA check.
+pub(crate) fn bad_value(f: f64, i: usize) -> Error {
+    if f.is_nan() {
+        Error::Argument(format!(
+            "expected code input without NaN, got NaN at flat index {i}"
+        ))
+    } else {
+        Error::Argument(format!(
+            "expected finite code input for linear coding (sort = false), got {f} at flat index \
+             {i}"
+        ))
+    }
 }
 
 /// Spike times of one sample. A feature with `τ >= time` never spikes.

@@ -24,6 +24,13 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("gather.cu", include_str!("../../kernels/gather.cu")),
     ("pool.cu", include_str!("../../kernels/pool.cu")),
     ("inhibit.cu", include_str!("../../kernels/inhibit.cu")),
+    ("conv.cu", include_str!("../../kernels/conv.cu")),
+    ("fc.cu", include_str!("../../kernels/fc.cu")),
+    ("backprop.cu", include_str!("../../kernels/backprop.cu")),
+    ("code.cu", include_str!("../../kernels/code.cu")),
+    ("filter.cu", include_str!("../../kernels/filter.cu")),
+    ("wta.cu", include_str!("../../kernels/wta.cu")),
+    ("stdp.cu", include_str!("../../kernels/stdp.cu")),
 ];
 
 /// The full text NVRTC compiles for `name`: the prelude, then the file (line numbers in messages
@@ -116,10 +123,22 @@ pub(crate) fn launch(
     if n == 0 {
         return Ok(());
     }
-    let f = function(dev, file, name)?;
     let blocks = (n as u64).div_ceil(BLOCK as u64);
     // Enough blocks to fill every SM several times; the grid-stride loop covers the rest.
     let grid = blocks.min(dev.sm_count as u64 * 32).max(1) as u32;
+    launch_grid(dev, file, name, (grid, BLOCK), args)
+}
+
+/// Launches `file::name` on `grid` blocks of `block` threads with 64-bit arguments (every kernel
+/// launch goes through here). Asynchronous: queued on the device's stream.
+pub(crate) fn launch_grid(
+    dev: &DeviceState,
+    file: &'static str,
+    name: &str,
+    (grid, block): (u32, u32),
+    args: &[u64],
+) -> Result<()> {
+    let f = function(dev, file, name)?;
     let mut vals: Vec<u64> = args.to_vec();
     let mut params: Vec<*mut c_void> = vals
         .iter_mut()
@@ -127,9 +146,10 @@ pub(crate) fn launch(
         .collect();
     dev.bind()?;
     // SAFETY: every kernel of kernels/*.cu takes exactly 64-bit arguments (pointers and words) in
-    // the order the callers pass them; the values outlive the call (the driver copies them).
+    // the order the callers pass them, and is launched with the block size it is written for; the
+    // values outlive the call (the driver copies them).
     check(
-        unsafe { cu::launch_kernel(f.0, (grid, 1, 1), (BLOCK, 1, 1), 0, dev.stream, &mut params) },
+        unsafe { cu::launch_kernel(f.0, (grid, 1, 1), (block, 1, 1), 0, dev.stream, &mut params) },
         &format!("launching {name}"),
     )
 }

@@ -11,14 +11,21 @@
 //! (`copy` for kernels/core.cu, `fire`, ...).
 
 mod alloc;
+pub(crate) mod backprop;
+pub(crate) mod code;
+pub(crate) mod conv;
 pub(crate) mod copy;
 mod driver;
+pub(crate) mod fc;
+pub(crate) mod filter;
 pub mod fire;
 pub(crate) mod inhibit;
 pub mod kernels;
 mod memory;
 pub mod nvrtc;
 pub(crate) mod pool;
+pub(crate) mod stdp;
+pub(crate) mod wta;
 
 pub use alloc::CacheStats;
 pub(crate) use driver::DeviceState;

@@ -89,9 +89,23 @@ impl Conv {
 }
 
 impl Conv {
+    /// The device of the layer (where its kernel lives); inputs must be on it.
+    pub fn device(&self) -> Device {
+        self.kernel.device()
+    }
+
+    /// This layer with its kernel on `device` (copied there; shared when already there).
+    pub fn to_device(&self, device: Device) -> Result<Conv> {
+        Ok(Conv {
+            kernel: self.kernel.to_device(device)?,
+            ..self.clone()
+        })
+    }
+
     /// Integrates `input` (`[B,T,C,H,W]` or `[T,C,H,W]`, any dtype) with the layer's kernel,
     /// stride and padding: [`crate::conv`] with this layer's parameters. Returns
-    /// `[B,T,O,H',W']` potentials in the kernel dtype.
+    /// `[B,T,O,H',W']` potentials in the kernel dtype, on the layer's device (a CUDA layer takes
+    /// CUDA inputs of the same GPU; see [`Conv::to_device`]).
     pub fn forward(&self, input: &Tensor) -> Result<Tensor> {
         crate::ops::conv(input, &self.kernel, self.stride, self.pad)
     }

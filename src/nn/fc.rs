@@ -101,9 +101,22 @@ impl FC {
 }
 
 impl FC {
+    /// The device of the layer (where its kernel lives); inputs must be on it.
+    pub fn device(&self) -> Device {
+        self.kernel.device()
+    }
+
+    /// This layer with its kernel on `device` (copied there; shared when already there).
+    pub fn to_device(&self, device: Device) -> Result<FC> {
+        Ok(FC {
+            kernel: self.kernel.to_device(device)?,
+            ..self.clone()
+        })
+    }
+
     /// Integrates `input` (`[B,T,I]` or `[T,I]`, any dtype) with the layer's kernel (or its sign
     /// when `sign` is set): [`crate::fc`] with this layer's kernel. Returns `[B,T,O]` in the
-    /// kernel dtype.
+    /// kernel dtype, on the layer's device (see [`FC::to_device`]).
     pub fn forward(&self, input: &Tensor, sign: bool) -> Result<Tensor> {
         crate::ops::fc(input, &self.kernel, sign)
     }

@@ -2,9 +2,12 @@
 //!
 //! Each module holds a kernel built in f64 and rounded to its dtype, and filters every input
 //! channel independently with every filter (output channel `c·F + f`, or `c·2F + …` for LoG).
+//!
+//! Inputs on a CUDA device are filtered on that GPU, bit-identical to the CPU; the kernel must
+//! live on the same device (build the module with that `device`), otherwise `Error::Device`.
 
 use crate::cpu::filter::{self as kern, GaborParams, Geometry, Mode};
-use crate::ops::require_cpu;
+use crate::ops::common_device;
 use crate::{shape, DType, Device, Error, Expand4, Result, Tensor};
 
 /// One difference-of-Gaussians filter: centre `std1`, surround `std2` (`(1, 2)` is on-centre,
@@ -98,7 +101,7 @@ fn prepare(
     mode: Mode,
     pad: Expand4,
 ) -> Result<(Tensor, Geometry, Vec<usize>)> {
-    require_cpu(what, &[input, kernel])?;
+    common_device(&[input, kernel])?;
     if !kernel.dtype().is_float() {
         return Err(Error::DType(format!(
             "expected a float {what} kernel, got {}",
@@ -154,7 +157,7 @@ fn run(
     let (x, g, out_shape) = prepare(what, input, kernel, mode, pad)?;
     let out = match output {
         Some(o) => {
-            require_cpu(what, &[o])?;
+            common_device(&[input, kernel, o])?;
             if o.shape() != out_shape.as_slice() || o.dtype() != kernel.dtype() {
                 return Err(Error::Shape(format!(
                     "expected a {what} output {out_shape:?} of dtype {}, got {:?} of dtype {}",
@@ -166,17 +169,28 @@ fn run(
             crate::ops::ensure_distinct(what, o, &[("input", input), ("kernel", kernel)])?;
             o.clone()
         }
-        None => Tensor::zeros(kernel.dtype(), &out_shape)?,
+        // Every element is written by the kernels.
+        None => Tensor::alloc_on(input.device(), kernel.dtype(), &out_shape, false)?,
     };
     // The input is converted to the kernel dtype first, like the original.
     let x = x.to_dtype(kernel.dtype())?;
+    let non_finite = || {
+        Err(Error::Argument(format!(
+            "expected finite {what} input values (after conversion to {}), got NaN or infinity",
+            kernel.dtype()
+        )))
+    };
+    if let Device::Cuda(_) = x.device() {
+        if crate::cuda::filter::has_non_finite(what, &x)? {
+            return non_finite();
+        }
+        crate::cuda::filter::apply(what, &x, kernel, &out, mode, &g)?;
+        return Ok(out);
+    }
     crate::with_float_dtype!(kernel.dtype(), T => {
         let xs = x.read::<T>()?;
         if xs.iter().any(|v| !crate::Element::to_f64(*v).is_finite()) {
-            return Err(Error::Argument(format!(
-                "expected finite {what} input values (after conversion to {}), got NaN or infinity",
-                kernel.dtype()
-            )));
+            return non_finite();
         }
         let ks = kernel.read::<T>()?;
         let mut os = out.write::<T>()?;

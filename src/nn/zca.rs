@@ -1,8 +1,8 @@
 //! ZCA whitening module (spec §2.5).
 
 use crate::cpu::zca as kern;
-use crate::ops::require_cpu;
-use crate::{shape, DType, Error, Result, Tensor};
+use crate::ops::common_device;
+use crate::{shape, DType, Device, Error, Result, Tensor};
 use std::path::Path;
 
 /// ZCA whitening: learns the feature means `μ` and the symmetric whitening matrix `W` of a data
@@ -11,10 +11,20 @@ use std::path::Path;
 /// The original computes in f32 with LAPACK; this port computes the covariance and its
 /// eigen-decomposition in f64 (own Jacobi solver) and stores `mean` / `transform` in f32 like the
 /// original, so results agree with it to about 1e-5 relative.
+///
+/// `mean` and `transform` always live on the host. CUDA inputs are whitened and split on their
+/// GPU (bit-identical to the CPU); [`ZCA::fit`] on a CUDA input fits on a host copy (one
+/// download; the eigen-decomposition is a sequential f64 solver) and, with `transform`, whitens
+/// the input on its GPU.
 #[derive(Debug, Clone, Default)]
 pub struct ZCA {
     mean: Option<Tensor>,
     transform: Option<Tensor>,
+}
+
+/// `t` as an f32 tensor on the host, in its own memory.
+fn host_f32(t: &Tensor) -> Result<Tensor> {
+    t.to_device(Device::Cpu)?.to_dtype(DType::F32)?.copy()
 }
 
 /// `[N, D]` view of a tensor of rank `>= 2` (rank 1 promoted to `[1, D]` when `promote`).
@@ -50,9 +60,9 @@ impl ZCA {
         ZCA::default()
     }
 
-    /// A fitted module from a mean `[D]` and a transform `[D, D]` (converted to f32).
+    /// A fitted module from a mean `[D]` and a transform `[D, D]` (converted to f32 and copied to
+    /// the host, from any device).
     pub fn from_parts(mean: &Tensor, transform: &Tensor) -> Result<ZCA> {
-        require_cpu("ZCA", &[mean, transform])?;
         let d = mean.numel();
         if mean.dims() != 1 || transform.shape() != [d, d] {
             return Err(Error::Shape(format!(
@@ -62,8 +72,8 @@ impl ZCA {
             )));
         }
         Ok(ZCA {
-            mean: Some(mean.to_dtype(DType::F32)?.copy()?),
-            transform: Some(transform.to_dtype(DType::F32)?.copy()?),
+            mean: Some(host_f32(mean)?),
+            transform: Some(host_f32(transform)?),
         })
     }
 
@@ -81,7 +91,6 @@ impl ZCA {
     /// trailing extents` features, float dtype, `N >= 2`, finite values). `epsilon >= 0` is added
     /// to every eigenvalue. With `transform`, `input` is also whitened in place.
     pub fn fit(&mut self, input: &Tensor, epsilon: f64, transform: bool) -> Result<&mut ZCA> {
-        require_cpu("ZCA fit", &[input])?;
         check_float(input, "a ZCA fit input")?;
         let (n, d) = as_matrix(input, false, "a ZCA fit input [N, ...]")?;
         if n < 2 {
@@ -95,7 +104,7 @@ impl ZCA {
                 "expected a finite ZCA epsilon >= 0, got {epsilon}"
             )));
         }
-        let x = input.to_vec_as::<f64>()?;
+        let x = input.to_device(Device::Cpu)?.to_vec_as::<f64>()?;
         if x.iter().any(|v| !v.is_finite()) {
             return Err(Error::Argument(
                 "expected finite values in the ZCA fit input, got NaN or infinity".into(),
@@ -131,17 +140,14 @@ impl ZCA {
 
     /// Whitens `input` `[N, ...]` (or one sample `[D]`) in place: `x ← (x − μ)·W`.
     pub fn apply_inplace(&self, input: &Tensor) -> Result<()> {
-        require_cpu("ZCA", &[input])?;
-        check_float(input, "a ZCA input")?;
-        let (mu, w) = self.parts()?;
-        let (_, d) = as_matrix(input, true, "a ZCA input [N, ...]")?;
-        if d != mu.len() {
-            return Err(Error::Shape(format!(
-                "expected ZCA input samples of {} features, got shape {:?}",
-                mu.len(),
-                input.shape()
-            )));
+        let d = self.check_input(input)?;
+        if let Device::Cuda(_) = input.device() {
+            // Each output reads a whole input row: stage through a temporary.
+            let tmp = Tensor::alloc_on(input.device(), input.dtype(), input.shape(), false)?;
+            self.apply_cuda(input, &tmp, d)?;
+            return input.copy_from(&tmp);
         }
+        let (mu, w) = self.parts()?;
         crate::with_float_dtype!(input.dtype(), T => {
             let mut x = input.write::<T>()?;
             kern::apply::<T>(&mut x, &mu, &w, d);
@@ -149,8 +155,45 @@ impl ZCA {
         Ok(())
     }
 
+    /// The feature count of a valid (float, fitted, matching) whitening input.
+    fn check_input(&self, input: &Tensor) -> Result<usize> {
+        check_float(input, "a ZCA input")?;
+        let features = match &self.mean {
+            Some(m) if self.transform.is_some() => m.numel(),
+            _ => {
+                return Err(Error::Argument(
+                    "the ZCA module is used before fit or load".into(),
+                ))
+            }
+        };
+        let (_, d) = as_matrix(input, true, "a ZCA input [N, ...]")?;
+        if d != features {
+            return Err(Error::Shape(format!(
+                "expected ZCA input samples of {features} features, got shape {:?}",
+                input.shape()
+            )));
+        }
+        Ok(d)
+    }
+
+    /// `out = (input − μ)·W` on the input's GPU (`out` distinct from `input`).
+    fn apply_cuda(&self, input: &Tensor, out: &Tensor, d: usize) -> Result<()> {
+        match (&self.mean, &self.transform) {
+            (Some(m), Some(t)) => crate::cuda::filter::zca_apply(input, m, t, out, d),
+            _ => Err(Error::Argument(
+                "the ZCA module is used before fit or load".into(),
+            )),
+        }
+    }
+
     /// Whitens a copy of `input` and returns it (same shape and dtype; `input` is unchanged).
     pub fn apply(&self, input: &Tensor) -> Result<Tensor> {
+        if let Device::Cuda(_) = input.device() {
+            let d = self.check_input(input)?;
+            let out = Tensor::alloc_on(input.device(), input.dtype(), input.shape(), false)?;
+            self.apply_cuda(input, &out, d)?;
+            return Ok(out);
+        }
         let out = input.copy()?;
         self.apply_inplace(&out)?;
         Ok(out)
@@ -160,14 +203,14 @@ impl ZCA {
     /// negative parts: output `[N, 2, ...]` with `max(x, 0)` then `max(−x, 0)`.
     pub fn split(input: &Tensor) -> Result<Tensor> {
         let s = shape::at_least(input.shape(), 2, "a ZCA split input [N, ...]")?;
-        let out = Tensor::zeros(input.dtype(), &shape::zca_split(&s)?)?;
+        let out = Tensor::zeros_on(input.device(), input.dtype(), &shape::zca_split(&s)?)?;
         ZCA::split_into(input, &out)?;
         Ok(out)
     }
 
     /// [`ZCA::split`] into a caller-provided output of the same dtype and shape `[N, 2, ...]`.
     pub fn split_into(input: &Tensor, output: &Tensor) -> Result<()> {
-        require_cpu("ZCA split", &[input, output])?;
+        common_device(&[input, output])?;
         let s = shape::at_least(input.shape(), 2, "a ZCA split input [N, ...]")?;
         let want = shape::zca_split(&s)?;
         if output.shape() != want.as_slice() || output.dtype() != input.dtype() {
@@ -180,6 +223,9 @@ impl ZCA {
         }
         crate::ops::ensure_distinct("ZCA split", output, &[("input", input)])?;
         let d: usize = s[1..].iter().product();
+        if let Device::Cuda(_) = input.device() {
+            return crate::cuda::filter::zca_split(input, output, d);
+        }
         crate::with_dtype!(input.dtype(), T => {
             let x = input.read::<T>()?;
             let mut o = output.write::<T>()?;

@@ -2,9 +2,10 @@
 //! (`backward`), the `FC::backward` step and `labelize` (spec §8.5–8.7).
 
 use crate::cpu::backprop as kernel_cpu;
+use crate::cuda::copy::scalar_bits;
 use crate::nn::BPConfig;
-use crate::ops::require_cpu;
-use crate::{bail, shape, DType, Element, Result, Scalar, Tensor};
+use crate::ops::common_device;
+use crate::{bail, shape, DType, Device, Element, Result, Scalar, Tensor};
 
 /// Temporal error of the last layer (spec §8.5): per row of `input` `[B, N]` (first-spike
 /// times, any dtype) the target neuron `target[b]` is pulled to the earliest time `m` of the row,
@@ -31,7 +32,7 @@ pub fn backward_into(
     time: usize,
     gamma: impl Into<Scalar>,
 ) -> Result<()> {
-    require_cpu("backward", &[input, output, target])?;
+    common_device(&[input, output, target])?;
     if input.dims() != 2 {
         bail!(
             Shape,
@@ -61,7 +62,9 @@ pub fn backward_into(
     if time == 0 {
         bail!(Argument, "backward: expected time >= 1, got 0");
     }
-    let targets: Vec<usize> = target
+    // A device target is validated from a host copy (the kernel then reads the device one).
+    let host_target = target.to_device(Device::Cpu)?;
+    let targets: Vec<usize> = host_target
         .read::<i64>()?
         .iter()
         .enumerate()
@@ -84,6 +87,12 @@ pub fn backward_into(
             );
         }
         let g = gamma.to::<T>();
+        if let Device::Cuda(_) = input.device() {
+            // In place is safe in the kernel only when input and output coincide exactly.
+            let src = if input.same_storage(output) { input.copy()? } else { input.clone() };
+            let words = (scalar_bits(t), scalar_bits(g));
+            return crate::cuda::backprop::backward(&src, output, target, (b, n), words);
+        }
         if input.same_storage(output) {
             let src = input.copy()?;
             kernel_cpu::backward(&src.read::<T>()?, &mut output.write::<T>()?, &targets, n, t, g);
@@ -106,7 +115,7 @@ pub fn labelize(input: &Tensor, threshold: impl Into<Scalar>) -> Result<Tensor> 
 
 /// [`labelize`] writing into `output` (1-D i64 `[B]`).
 pub fn labelize_into(input: &Tensor, output: &Tensor, threshold: impl Into<Scalar>) -> Result<()> {
-    require_cpu("labelize", &[input, output])?;
+    common_device(&[input, output])?;
     if input.dims() != 3 {
         bail!(
             Shape,
@@ -124,7 +133,18 @@ pub fn labelize_into(input: &Tensor, output: &Tensor, threshold: impl Into<Scala
         );
     }
     super::ensure_distinct("labelize", output, &[("input", input)])?;
+    if t == 0 && b > 0 {
+        bail!(
+            Argument,
+            "labelize: expected at least one time step, got shape {:?}",
+            input.shape()
+        );
+    }
     let threshold = threshold.into();
+    if let Device::Cuda(_) = input.device() {
+        let thr = crate::with_dtype!(input.dtype(), T => scalar_bits(threshold.to::<T>()));
+        return crate::cuda::backprop::labelize(input, output, (b, t, n), thr);
+    }
     crate::with_dtype!(input.dtype(), T => {
         let thr = threshold.to::<T>();
         kernel_cpu::labelize(&input.read::<T>()?, &mut output.write::<i64>()?, t, n, thr);
@@ -143,7 +163,7 @@ pub(crate) fn fc_backward(
     next: Option<&Tensor>,
 ) -> Result<Tensor> {
     const OP: &str = "FC::backward";
-    require_cpu(OP, &[kernel, input, output, grad])?;
+    common_device(&[kernel, input, output, grad])?;
     kernel.expect_dtype(DType::F32, "an FC::backward kernel")?;
     if kernel.dims() != 2 {
         bail!(
@@ -176,7 +196,7 @@ pub(crate) fn fc_backward(
     }
     let next = match next {
         Some(t) => {
-            require_cpu(OP, &[kernel, t])?;
+            common_device(&[kernel, t])?;
             if t.dtype() != dt
                 || t.numel() != b * i
                 || shape::to_rank(t.shape(), 2, "next")? != [b, i]
@@ -190,7 +210,7 @@ pub(crate) fn fc_backward(
             }
             t.clone()
         }
-        None => Tensor::zeros_on(input.device(), dt, &[b, i])?,
+        None => Tensor::zeros_on(kernel.device(), dt, &[b, i])?,
     };
     let inputs = [("input", input), ("output", output), ("grad", grad)];
     super::ensure_distinct(
@@ -199,6 +219,10 @@ pub(crate) fn fc_backward(
         &[inputs.as_slice(), &[("kernel", kernel)]].concat(),
     )?;
     super::ensure_distinct(OP, kernel, &inputs)?;
+    if let Device::Cuda(_) = kernel.device() {
+        crate::cuda::backprop::fc_backward(kernel, cfg, input, output, grad, &next, (b, o, i))?;
+        return Ok(next);
+    }
     crate::with_dtype!(dt, T => {
         let (inp, out, g) = (input.read::<T>()?, output.read::<T>()?, grad.read::<T>()?);
         let mut k = kernel.write::<f32>()?;

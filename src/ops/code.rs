@@ -2,8 +2,8 @@
 //! latency coding and Poisson rate coding, spec §3.1–3.3) and `infinite` (spec §3.4).
 
 use crate::cpu::code as kernel;
-use crate::ops::{require_cpu, Code};
-use crate::{shape, with_dtype, DType, Error, Result, Scalar, Tensor};
+use crate::ops::{common_device, require_cpu, Code};
+use crate::{shape, with_dtype, DType, Device, Error, Result, Scalar, Tensor};
 
 /// The largest `time` accepted: the original stores spike times in 16-bit integers.
 pub const MAX_CODE_TIME: i64 = 65535;
@@ -23,8 +23,11 @@ pub const MAX_CODE_TIME: i64 = 65535;
 ///   ([`crate::random_seed`]): one draw per call, so the same seed gives the same result
 ///   whatever the thread count.
 ///
-/// Errors: `time` outside `1..=65535`, NaN values (and infinities with
-/// `sort = false`), or a tensor not on the CPU.
+/// CUDA inputs are coded on their GPU with the same result bit for bit (rate coding included:
+/// same seed draw, same per-sample generators).
+///
+/// Errors: `time` outside `1..=65535`, NaN values (and infinities with `sort = false`), or
+/// tensors on different devices.
 pub fn code(input: &Tensor, time: i64, sort: bool, code: Code) -> Result<Tensor> {
     code_as(input, time, sort, DType::U8, code)
 }
@@ -33,7 +36,7 @@ pub fn code(input: &Tensor, time: i64, sort: bool, code: Code) -> Result<Tensor>
 /// e.g. at 256 for `u8`, like the original).
 pub fn code_as(input: &Tensor, time: i64, sort: bool, dtype: DType, code: Code) -> Result<Tensor> {
     let (_, out_shape) = code_shapes(input, time)?;
-    require_cpu("code", &[input])?;
+    common_device(&[input])?;
     let output = Tensor::zeros_on(input.device(), dtype, &out_shape)?;
     code_into(input, &output, time, sort, code)?;
     Ok(output)
@@ -51,9 +54,12 @@ pub fn code_into(input: &Tensor, output: &Tensor, time: i64, sort: bool, code: C
             output.shape()
         )));
     }
-    require_cpu("code", &[input, output])?;
+    common_device(&[input, output])?;
     let time = time as usize;
     let n: usize = in_shape[1..].iter().product();
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::code::code(input, output, n, time, sort, code);
+    }
     // The input guard is dropped before the output is locked, so an output sharing memory with
     // the input cannot deadlock (the times are computed before anything is written).
     let tau = with_dtype!(input.dtype(), T => {
@@ -111,10 +117,9 @@ fn code_shapes(input: &Tensor, time: i64) -> Result<(Vec<usize>, Vec<usize>)> {
 /// like every scalar argument, spec §1.4).
 ///
 /// `input` is `[B, T, …]` (a 2-D `[T, N]` input is one sample). This emulates an infinite
-/// threshold: neurons can only "fire" at the last step. Any dtype.
+/// threshold: neurons can only "fire" at the last step. Any dtype; CUDA tensors run on their GPU.
 pub fn infinite(input: &Tensor, value: impl Into<Scalar>) -> Result<Tensor> {
     infinite_shape(input)?;
-    require_cpu("infinite", &[input])?;
     let out = input.copy()?;
     infinite_inplace(&out, value)?;
     Ok(out)
@@ -123,10 +128,12 @@ pub fn infinite(input: &Tensor, value: impl Into<Scalar>) -> Result<Tensor> {
 /// [`infinite`] in place: overwrites every time step of `input` but the last.
 pub fn infinite_inplace(input: &Tensor, value: impl Into<Scalar>) -> Result<()> {
     let shape = infinite_shape(input)?;
-    require_cpu("infinite", &[input])?;
     let value = value.into();
     let steps = shape[1];
     let rest: usize = shape[2..].iter().product();
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::code::infinite(input, steps, rest, value);
+    }
     with_dtype!(input.dtype(), T => {
         kernel::infinite(&mut input.write::<T>()?, steps, rest, value.to::<T>())
     });

@@ -1,8 +1,8 @@
 //! The `conv` operation family (public API): 2-D cross-correlation of every time step (spec §6.1).
 
-use super::{check_output, ensure_distinct, require_cpu};
+use super::{check_output, common_device, ensure_distinct};
 use crate::cpu::conv::Geometry;
-use crate::{shape, DType, Error, Expand2, Expand4, Result, Tensor};
+use crate::{shape, DType, Device, Error, Expand2, Expand4, Result, Tensor};
 
 /// Checks the arguments of a convolution and returns the normalised 5-D input shape, the output
 /// shape and the kernel geometry.
@@ -12,7 +12,7 @@ fn prepare(
     stride: Expand2,
     pad: Expand4,
 ) -> Result<(Vec<usize>, Vec<usize>, Geometry)> {
-    require_cpu("conv", &[input, kernel])?;
+    common_device(&[input, kernel])?;
     let ins = shape::to_rank(input.shape(), 5, "a conv input [B,T,C,H,W]")?;
     let (outs, geom) = geometry(&ins, kernel, stride, pad)?;
     Ok((ins, outs, geom))
@@ -60,6 +60,9 @@ pub(super) fn geometry(
 }
 
 fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, geom: &Geometry) -> Result<()> {
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::conv::conv(input, kernel, output, geom);
+    }
     crate::with_float_dtype!(kernel.dtype(), T => {
         crate::with_dtype!(input.dtype(), I => {
             let x = input.read::<I>()?;
@@ -83,8 +86,9 @@ fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, geom: &Geometry) -> Res
 ///
 /// Returns `[B, T, O, H', W']` in the kernel dtype (always 5-D, like the original), with
 /// `H' = (H + top + bottom - kh) / sy + 1` and `W'` likewise. Fails when the padded input is
-/// smaller than the kernel, the channels differ, the kernel is not a float tensor, a stride is 0
-/// or a rank is wrong.
+/// smaller than the kernel, the channels differ, the kernel is not a float tensor, a stride is 0,
+/// a rank is wrong or the tensors are on different devices. CUDA tensors run on their GPU
+/// (bit-identical to the CPU).
 pub fn conv(
     input: &Tensor,
     kernel: &Tensor,
@@ -92,7 +96,8 @@ pub fn conv(
     pad: impl Into<Expand4>,
 ) -> Result<Tensor> {
     let (_, outs, geom) = prepare(input, kernel, stride.into(), pad.into())?;
-    let output = Tensor::zeros_on(input.device(), kernel.dtype(), &outs)?;
+    // The kernels write every output element: device memory need not be zeroed first.
+    let output = Tensor::alloc_on(input.device(), kernel.dtype(), &outs, false)?;
     run(input, kernel, &output, &geom)?;
     Ok(output)
 }
@@ -108,7 +113,7 @@ pub fn conv_into(
     pad: impl Into<Expand4>,
 ) -> Result<()> {
     let (_, outs, geom) = prepare(input, kernel, stride.into(), pad.into())?;
-    require_cpu("conv", &[input, output])?;
+    common_device(&[input, output])?;
     check_output("conv", output, &outs, Some(kernel.dtype()), true)?;
     ensure_distinct("conv", output, &[("input", input), ("kernel", kernel)])?;
     run(input, kernel, output, &geom)

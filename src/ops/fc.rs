@@ -1,11 +1,10 @@
 //! The `fc` operation family (public API): fully connected integration per time step (spec §6.2).
 
-use super::require_cpu;
-use super::{check_output, ensure_distinct};
-use crate::{shape, Error, Result, Tensor};
+use super::{check_output, common_device, ensure_distinct};
+use crate::{shape, Device, Error, Result, Tensor};
 
 fn prepare(input: &Tensor, kernel: &Tensor) -> Result<Vec<usize>> {
-    require_cpu("fc", &[input, kernel])?;
+    common_device(&[input, kernel])?;
     if !kernel.dtype().is_float() {
         return Err(Error::DType(format!(
             "expected an fc kernel of dtype f16, f32 or f64, got {}",
@@ -17,6 +16,9 @@ fn prepare(input: &Tensor, kernel: &Tensor) -> Result<Vec<usize>> {
 }
 
 fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, sign: bool) -> Result<()> {
+    if let Device::Cuda(_) = input.device() {
+        return crate::cuda::fc::fc(input, kernel, output, sign);
+    }
     let (outputs, inputs) = (kernel.shape()[0], kernel.shape()[1]);
     crate::with_float_dtype!(kernel.dtype(), T => {
         crate::with_dtype!(input.dtype(), I => {
@@ -40,10 +42,13 @@ fn run(input: &Tensor, kernel: &Tensor, output: &Tensor, sign: bool) -> Result<(
 /// * `kernel`: `[O, I]`, f16, f32 or f64 (the original runs f32 and f64).
 /// * `sign`: use `sign(K)` ∈ {−1, 0, +1} instead of `K` (the kernel itself is not modified).
 ///
-/// Returns `[B, T, O]` in the kernel dtype.
+/// Returns `[B, T, O]` in the kernel dtype. All tensors must be on one device; CUDA tensors run on
+/// their GPU (each output summed in input order with fused multiply-adds: equal to the CPU up to
+/// rounding, see docs/CUDA.md).
 pub fn fc(input: &Tensor, kernel: &Tensor, sign: bool) -> Result<Tensor> {
     let outs = prepare(input, kernel)?;
-    let output = Tensor::zeros_on(input.device(), kernel.dtype(), &outs)?;
+    // The kernels write every output element: device memory need not be zeroed first.
+    let output = Tensor::alloc_on(input.device(), kernel.dtype(), &outs, false)?;
     run(input, kernel, &output, sign)?;
     Ok(output)
 }
@@ -52,7 +57,7 @@ pub fn fc(input: &Tensor, kernel: &Tensor, sign: bool) -> Result<Tensor> {
 /// `B = 1`) and of the kernel dtype. `output` must not share memory with `input` or `kernel`.
 pub fn fc_into(input: &Tensor, kernel: &Tensor, output: &Tensor, sign: bool) -> Result<()> {
     let outs = prepare(input, kernel)?;
-    require_cpu("fc", &[input, output])?;
+    common_device(&[input, output])?;
     check_output("fc", output, &outs, Some(kernel.dtype()), true)?;
     ensure_distinct("fc", output, &[("input", input), ("kernel", kernel)])?;
     run(input, kernel, output, sign)

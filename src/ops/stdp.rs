@@ -3,8 +3,8 @@
 
 use crate::cpu::stdp::{self as kernel_cpu, ConvGeom, ConvJob, FcJob, Time};
 use crate::nn::{Conv, STDPConfig};
-use crate::ops::{require_cpu, Winner};
-use crate::{bail, shape, Element, Expand2, Expand4, Result, Tensor};
+use crate::ops::{common_device, Winner};
+use crate::{bail, shape, Device, Element, Expand2, Expand4, Result, Tensor};
 
 /// Which post-synaptic time `FC` STDP uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -44,7 +44,7 @@ fn check_common(
     input: &Tensor,
     output: &Tensor,
 ) -> Result<()> {
-    require_cpu(op, &[kernel, input, output])?;
+    common_device(&[kernel, input, output])?;
     if configs.is_empty() {
         bail!(
             Argument,
@@ -146,6 +146,10 @@ pub(crate) fn conv_stdp(
     }
 
     let out = output.reshape_to(&oshape)?;
+    if let Device::Cuda(_) = kernel.device() {
+        let inp = input.reshape_to(&ishape)?;
+        return crate::cuda::stdp::conv_stdp(kernel, &inp, &out, (stride, pad), &picked);
+    }
     let post: Vec<Time> = crate::with_dtype!(out.dtype(), T => {
         let g = out.read::<T>()?;
         picked
@@ -234,11 +238,16 @@ pub(crate) fn fc_stdp(
             picked.push((bi, x, cfg));
         }
     }
+    let out = output.reshape_to(&oshape)?;
+    if let Device::Cuda(_) = kernel.device() {
+        let inp = input.reshape_to(&ishape)?;
+        let zero = post == FcPostTime::Zero;
+        return crate::cuda::stdp::fc_stdp(kernel, &inp, &out, &picked, zero);
+    }
     if picked.is_empty() {
         return Ok(());
     }
 
-    let out = output.reshape_to(&oshape)?;
     let posts: Vec<Time> = match post {
         FcPostTime::Zero => vec![0; picked.len()],
         FcPostTime::FirstSpike => crate::with_dtype!(out.dtype(), T => {

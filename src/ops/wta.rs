@@ -1,7 +1,8 @@
 //! Winner-take-all: `fcwta`, `convwta` and the `Winner` record (spec §7).
 
-use crate::ops::require_cpu;
-use crate::{bail, shape, Expand2, Result, Scalar, Tensor};
+use crate::cuda::wta::WtaRegion;
+use crate::ops::common_device;
+use crate::{bail, shape, Device, Expand2, Result, Scalar, Tensor};
 
 /// A selected neuron (spec §7.1). For FC winners the neuron index is in `x` and `z = y = 0`.
 #[repr(C)]
@@ -53,12 +54,16 @@ pub fn fcwta(
     count: usize,
     threshold: impl Into<Scalar>,
 ) -> Result<Winners> {
-    require_cpu("fcwta", &[input])?;
+    common_device(&[input])?;
     let dims = shape::to_rank(input.shape(), 3, "an fcwta input [B,T,N]")?;
     if count == 0 {
         bail!(Argument, "expected a winner count >= 1, got 0");
     }
     let input = input.reshape_to(&dims)?;
+    if let Device::Cuda(_) = input.device() {
+        let region = WtaRegion::Fc { n: dims[2], radius };
+        return crate::cuda::wta::select("fcwta", &input, region, count, threshold.into());
+    }
     crate::cpu::wta::select(
         &input,
         crate::cpu::wta::Region::Fc { n: dims[2], radius },
@@ -79,19 +84,30 @@ pub fn convwta(
     count: usize,
     threshold: impl Into<Scalar>,
 ) -> Result<Winners> {
-    require_cpu("convwta", &[input])?;
+    common_device(&[input])?;
     let dims = shape::to_rank(input.shape(), 5, "a convwta input [B,T,C,H,W]")?;
     if count == 0 {
         bail!(Argument, "expected a winner count >= 1, got 0");
     }
     let input = input.reshape_to(&dims)?;
+    let radius = radius.into();
+    if let Device::Cuda(_) = input.device() {
+        let region = WtaRegion::Conv {
+            c: dims[2],
+            h: dims[3],
+            w: dims[4],
+            ry: radius.y,
+            rx: radius.x,
+        };
+        return crate::cuda::wta::select("convwta", &input, region, count, threshold.into());
+    }
     crate::cpu::wta::select(
         &input,
         crate::cpu::wta::Region::Conv {
             c: dims[2],
             h: dims[3],
             w: dims[4],
-            radius: radius.into(),
+            radius,
         },
         count,
         threshold.into(),
