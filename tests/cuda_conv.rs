@@ -9,26 +9,10 @@
 
 mod cuda_harness;
 
-use cuda_harness::{assert_same, cpu, gpu, gpu_or_skip, random, Rng, GPU};
+use cuda_harness::{assert_same, cpu, gpu, gpu_or_skip, random, weights, Rng, GPU};
 use spyker::{Conv, DType, Device, ErrorKind, Expand2, Expand4, Tensor};
 
 const KERNEL_DTYPES: [DType; 3] = [DType::F16, DType::F32, DType::F64];
-
-/// A kernel of `shape` with non-integer weights in ±[0.05, 1.05) (never zero), of `dtype`.
-fn weights(dtype: DType, shape: &[usize], rng: &mut Rng) -> Tensor {
-    let n: usize = shape.iter().product();
-    let v: Vec<f64> = (0..n)
-        .map(|_| {
-            let m = 0.05 + rng.uniform();
-            if rng.next_u64().is_multiple_of(2) {
-                m
-            } else {
-                -m
-            }
-        })
-        .collect();
-    Tensor::from_vec(v, shape).unwrap().to_dtype(dtype).unwrap()
-}
 
 /// 0/1 spikes of `dtype` with the given density (per mille).
 fn spikes(dtype: DType, shape: &[usize], per_mille: u64, rng: &mut Rng) -> Tensor {

@@ -11,7 +11,7 @@
 
 mod cuda_harness;
 
-use cuda_harness::{assert_same, cpu, gpu, gpu_or_skip, random, Rng, GPU};
+use cuda_harness::{assert_same, cpu, gpu, gpu_or_skip, random, weights, Rng, GPU};
 use spyker::{DType, Device, ErrorKind, Tensor, FC};
 
 const KERNEL_DTYPES: [DType; 3] = [DType::F16, DType::F32, DType::F64];
@@ -28,22 +28,6 @@ fn shapes() -> Vec<(Vec<usize>, [usize; 2])> {
         // Rank 2 input (B = 1), one output.
         (vec![9, 33], [1, 33]),
     ]
-}
-
-/// Non-integer weights in ±[0.05, 1.05).
-fn weights(dtype: DType, shape: &[usize], rng: &mut Rng) -> Tensor {
-    let n: usize = shape.iter().product();
-    let v: Vec<f64> = (0..n)
-        .map(|_| {
-            let m = 0.05 + rng.uniform();
-            if rng.next_u64().is_multiple_of(2) {
-                m
-            } else {
-                -m
-            }
-        })
-        .collect();
-    Tensor::from_vec(v, shape).unwrap().to_dtype(dtype).unwrap()
 }
 
 fn abs_f64(t: &Tensor) -> Tensor {

@@ -8,7 +8,7 @@
 mod common;
 mod cuda_harness;
 
-use common::Golden;
+use common::{golden_batch, golden_conv, golden_fc, winners_from, Golden};
 use cuda_harness::{assert_same, cpu, gpu, gpu_or_skip, Rng, GPU};
 use spyker::{
     Conv, DType, Device, ErrorKind, Expand2, Expand4, FcPostTime, STDPConfig, Tensor, Winner,
@@ -439,44 +439,12 @@ fn golden_cases_on_the_gpu() {
         return;
     };
     let g = Golden::load("stdp");
-    let winners_from = |t: &Tensor, b: usize| -> Winners {
-        let v = t.to_vec::<i64>().unwrap();
-        let mut out: Winners = vec![Vec::new(); b];
-        for r in v.chunks(6).skip(1) {
-            out[r[0] as usize].push(Winner::new(r[1], r[2], r[3], r[4], r[5]));
-        }
-        out
-    };
-    let configs_from = |t: &Tensor| -> Vec<STDPConfig> {
-        t.to_vec::<f64>()
-            .unwrap()
-            .chunks(5)
-            .map(|r| STDPConfig::with_bounds(r[0], r[1], r[2] != 0.0, r[3], r[4]))
-            .collect()
-    };
     for c in g.cases_with("conv_") {
-        let k0 = g.get(&format!("{c}__kernel0"));
-        let s = g.get(&format!("{c}__stride")).to_vec::<i64>().unwrap();
-        let p = g.get(&format!("{c}__pad")).to_vec::<i64>().unwrap();
-        let ks = k0.shape().to_vec();
-        let mut conv = Conv::new(
-            ks[1],
-            ks[0],
-            (ks[2], ks[3]),
-            (s[0] as usize, s[1] as usize),
-            Expand4::from_slice(&p).unwrap(),
-            0.5,
-            0.02,
-            Device::Cpu,
-            k0.dtype(),
-        )
-        .unwrap();
-        conv.kernel = gpu(&k0);
-        conv.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
+        let mut conv = golden_conv(&g, &c);
+        conv.kernel = gpu(&conv.kernel);
         let x = g.get(&format!("{c}__input"));
         let y = g.get(&format!("{c}__output"));
-        let b = if x.dims() == 5 { x.shape()[0] } else { 1 };
-        let w = winners_from(&g.get(&format!("{c}__winners")), b);
+        let w = winners_from(&g.get(&format!("{c}__winners")), golden_batch(&x, 5));
         conv.stdp(&gpu(&x), &w, &gpu(&y)).unwrap();
         assert_same(&g.get(&format!("{c}__kernel")), &conv.kernel, &c);
     }
@@ -485,9 +453,8 @@ fn golden_cases_on_the_gpu() {
         ("fc_int_", FcPostTime::FirstSpike),
     ] {
         for c in g.cases_with(prefix) {
-            let k0 = g.get(&format!("{c}__kernel0"));
-            let (_, mut fc) = fc_layers(k0);
-            fc.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
+            let mut fc = golden_fc(&g, &c);
+            fc.kernel = gpu(&fc.kernel);
             let x = g.get(&format!("{c}__input"));
             let y = g.get(&format!("{c}__output"));
             let w = winners_from(&g.get(&format!("{c}__winners")), x.shape()[0]);

@@ -6,7 +6,7 @@
 mod common;
 mod cuda_harness;
 
-use common::Golden;
+use common::{golden_batch, winners_from, Golden};
 use cuda_harness::{gpu, gpu_or_skip, random, Rng};
 use spyker::{convwta, fcwta, DType, Expand2, Tensor, Winner, Winners};
 
@@ -218,23 +218,6 @@ fn views_and_huge_counts() {
     );
 }
 
-fn golden_winners(t: &Tensor, b: usize) -> Winners {
-    let v = t.to_vec::<i64>().unwrap();
-    let mut out: Winners = vec![Vec::new(); b];
-    for r in v.chunks(6).skip(1) {
-        out[r[0] as usize].push(Winner::new(r[1], r[2], r[3], r[4], r[5]));
-    }
-    out
-}
-
-fn batch(input: &Tensor, rank: usize) -> usize {
-    if input.dims() == rank {
-        input.shape()[0]
-    } else {
-        1
-    }
-}
-
 #[test]
 fn golden_cases_on_the_gpu() {
     let Some(_g) = gpu_or_skip("golden_cases_on_the_gpu") else {
@@ -249,7 +232,7 @@ fn golden_cases_on_the_gpu() {
         let radius = g.scalar(&format!("{c}__radius")) as usize;
         let count = g.scalar(&format!("{c}__count")) as usize;
         let thr = g.scalar(&format!("{c}__threshold"));
-        let want = golden_winners(&g.get(&format!("{c}__winners")), batch(&x, 3));
+        let want = winners_from(&g.get(&format!("{c}__winners")), golden_batch(&x, 3));
         assert_eq!(fcwta(&gpu(&x), radius, count, thr).unwrap(), want, "{c}");
     }
     for c in g.cases_with("convwta_") {
@@ -261,7 +244,7 @@ fn golden_cases_on_the_gpu() {
         let (ry, rx) = (r[0] as usize, *r.last().unwrap() as usize);
         let count = g.scalar(&format!("{c}__count")) as usize;
         let thr = g.scalar(&format!("{c}__threshold"));
-        let want = golden_winners(&g.get(&format!("{c}__winners")), batch(&x, 5));
+        let want = winners_from(&g.get(&format!("{c}__winners")), golden_batch(&x, 5));
         let got = convwta(&gpu(&x), (ry, rx), count, thr).unwrap();
         assert_eq!(got, want, "{c}");
     }

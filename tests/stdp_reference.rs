@@ -3,49 +3,8 @@
 //! spikes, output spikes and winners.
 
 mod common;
-use common::{assert_exact, Golden};
-use spyker::{
-    Conv, DType, ErrorKind, Expand4, FcPostTime, STDPConfig, Tensor, Winner, Winners, FC,
-};
-
-fn winners_from(t: &Tensor, b: usize) -> Winners {
-    let v = t.to_vec::<i64>().unwrap();
-    let mut out: Winners = vec![Vec::new(); b];
-    for r in v.chunks(6).skip(1) {
-        out[r[0] as usize].push(Winner::new(r[1], r[2], r[3], r[4], r[5]));
-    }
-    out
-}
-
-fn configs_from(t: &Tensor) -> Vec<STDPConfig> {
-    t.to_vec::<f64>()
-        .unwrap()
-        .chunks(5)
-        .map(|r| STDPConfig::with_bounds(r[0], r[1], r[2] != 0.0, r[3], r[4]))
-        .collect()
-}
-
-fn conv_layer(g: &Golden, c: &str) -> Conv {
-    let k0 = g.get(&format!("{c}__kernel0"));
-    let s = g.get(&format!("{c}__stride")).to_vec::<i64>().unwrap();
-    let p = g.get(&format!("{c}__pad")).to_vec::<i64>().unwrap();
-    let ks = k0.shape().to_vec();
-    let mut conv = Conv::new(
-        ks[1],
-        ks[0],
-        (ks[2], ks[3]),
-        (s[0] as usize, s[1] as usize),
-        Expand4::from_slice(&p).unwrap(),
-        0.5,
-        0.02,
-        spyker::Device::Cpu,
-        k0.dtype(),
-    )
-    .unwrap();
-    conv.kernel = k0.copy().unwrap();
-    conv.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
-    conv
-}
+use common::{assert_exact, golden_conv, golden_fc, winners_from, Golden};
+use spyker::{Conv, DType, ErrorKind, FcPostTime, STDPConfig, Tensor, Winner, Winners, FC};
 
 #[test]
 fn conv_stdp_is_bit_exact() {
@@ -53,7 +12,7 @@ fn conv_stdp_is_bit_exact() {
     let cases = g.cases_with("conv_");
     assert!(cases.len() >= 30);
     for c in cases {
-        let mut conv = conv_layer(&g, &c);
+        let mut conv = golden_conv(&g, &c);
         let x = g.get(&format!("{c}__input"));
         let y = g.get(&format!("{c}__output"));
         let b = if x.dims() == 5 { x.shape()[0] } else { 1 };
@@ -61,33 +20,17 @@ fn conv_stdp_is_bit_exact() {
         conv.stdp(&x, &w, &y).unwrap();
         assert_exact(&conv.kernel, &g.get(&format!("{c}__kernel")), &c);
         // The free function is the same operation.
-        let mut again = conv_layer(&g, &c);
+        let mut again = golden_conv(&g, &c);
         spyker::stdp(&mut again, &x, &w, &y).unwrap();
         assert_exact(&again.kernel, &conv.kernel, &format!("{c} (free stdp)"));
     }
-}
-
-fn fc_layer(g: &Golden, c: &str) -> FC {
-    let k0 = g.get(&format!("{c}__kernel0"));
-    let mut fc = FC::new(
-        k0.shape()[1],
-        k0.shape()[0],
-        0.5,
-        0.02,
-        spyker::Device::Cpu,
-        k0.dtype(),
-    )
-    .unwrap();
-    fc.kernel = k0.copy().unwrap();
-    fc.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
-    fc
 }
 
 fn run_fc(g: &Golden, prefix: &str, post: FcPostTime) {
     let cases = g.cases_with(prefix);
     assert!(cases.len() >= 20);
     for c in cases {
-        let mut fc = fc_layer(g, &c);
+        let mut fc = golden_fc(g, &c);
         let x = g.get(&format!("{c}__input"));
         let y = g.get(&format!("{c}__output"));
         let w = winners_from(&g.get(&format!("{c}__winners")), x.shape()[0]);
@@ -107,7 +50,7 @@ fn fc_stdp_uses_the_intended_post_time() {
     run_fc(&g, "fc_int_", FcPostTime::FirstSpike);
     // FC::stdp defaults to the intended rule.
     let c = "fc_int_000";
-    let mut fc = fc_layer(&g, c);
+    let mut fc = golden_fc(&g, c);
     let x = g.get(&format!("{c}__input"));
     let w = winners_from(&g.get(&format!("{c}__winners")), x.shape()[0]);
     fc.stdp(&x, &w, &g.get(&format!("{c}__output"))).unwrap();
@@ -267,7 +210,7 @@ fn stdp_is_independent_of_thread_count() {
     let mut results = Vec::new();
     for n in [1, 3] {
         spyker::set_max_threads(n);
-        let mut conv = conv_layer(&g, c);
+        let mut conv = golden_conv(&g, c);
         conv.stdp(&x, &w, &y).unwrap();
         results.push(conv.kernel.to_bytes().unwrap());
     }

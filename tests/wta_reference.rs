@@ -2,26 +2,8 @@
 //! winner lists must be identical (order, coordinates, counts).
 
 mod common;
-use common::Golden;
-use spyker::{convwta, fcwta, DType, ErrorKind, Expand2, Tensor, Winner, Winners};
-
-/// Winner rows `(b, c, t, z, y, x)` after a sentinel row, grouped into `b` lists.
-fn winners_from(t: &Tensor, b: usize) -> Winners {
-    let v = t.to_vec::<i64>().unwrap();
-    let mut out: Winners = vec![Vec::new(); b];
-    for r in v.chunks(6).skip(1) {
-        out[r[0] as usize].push(Winner::new(r[1], r[2], r[3], r[4], r[5]));
-    }
-    out
-}
-
-fn batch(input: &Tensor, rank: usize) -> usize {
-    if input.dims() == rank {
-        input.shape()[0]
-    } else {
-        1
-    }
-}
+use common::{golden_batch, winners_from, Golden};
+use spyker::{convwta, fcwta, DType, ErrorKind, Expand2, Tensor, Winner};
 
 #[test]
 fn fcwta_matches_original() {
@@ -33,7 +15,7 @@ fn fcwta_matches_original() {
         let radius = g.scalar(&format!("{c}__radius")) as usize;
         let count = g.scalar(&format!("{c}__count")) as usize;
         let thr = g.scalar(&format!("{c}__threshold"));
-        let want = winners_from(&g.get(&format!("{c}__winners")), batch(&x, 3));
+        let want = winners_from(&g.get(&format!("{c}__winners")), golden_batch(&x, 3));
         let got = fcwta(&x, radius, count, thr).unwrap();
         assert_eq!(got, want, "{c} ({} {:?})", x.dtype(), x.shape());
     }
@@ -49,7 +31,7 @@ fn convwta_matches_original() {
         let r = g.get(&format!("{c}__radius")).to_vec::<i64>().unwrap();
         let count = g.scalar(&format!("{c}__count")) as usize;
         let thr = g.scalar(&format!("{c}__threshold"));
-        let want = winners_from(&g.get(&format!("{c}__winners")), batch(&x, 5));
+        let want = winners_from(&g.get(&format!("{c}__winners")), golden_batch(&x, 5));
         let got = convwta(&x, (r[0] as usize, r[1] as usize), count, thr).unwrap();
         assert_eq!(got, want, "{c} ({} {:?})", x.dtype(), x.shape());
     }

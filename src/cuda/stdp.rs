@@ -41,6 +41,32 @@ fn job_table(rows: usize, jobs: &[(usize, Job)]) -> (Vec<u64>, usize) {
     (table, rows + 1)
 }
 
+/// Uploads the winner jobs and launches `spk_<family>_stdp_<dtype>` with one thread per weight
+/// of `kernel`. Its arguments: kernel, first input spikes, first output spikes (0 = none), the
+/// job offsets, the jobs, then `shape`.
+fn update(
+    dev: &super::DeviceState,
+    family: &str,
+    kernel: &Tensor,
+    (pre, post): (&Tensor, Option<&Tensor>),
+    jobs: &[(usize, Job)],
+    shape: &[u64],
+) -> Result<()> {
+    let (table, at) = job_table(kernel.shape()[0], jobs);
+    let table = Tensor::from_vec(table, &[at + 8 * jobs.len()])?.to_device(kernel.device())?;
+    let (_, kp) = kernel.cuda_ptr()?;
+    let (_, pp) = pre.cuda_ptr()?;
+    let qp = match post {
+        Some(p) => p.cuda_ptr()?.1,
+        None => 0,
+    };
+    let (_, tp) = table.cuda_ptr()?;
+    let mut words = vec![kp, pp, qp, tp, tp + 8 * at as u64];
+    words.extend_from_slice(shape);
+    let name = format!("spk_{family}_stdp_{}", kernel.dtype().name());
+    launch(dev, "stdp.cu", &name, kernel.numel(), &words)
+}
+
 /// First spikes of the contiguous CUDA tensor `x` read as `[batch, steps, n]`, as a u32 tensor
 /// `[batch * n]` (`steps` = never).
 fn first_spikes(x: &Tensor, batch: usize, steps: usize, n: usize) -> Result<Tensor> {
@@ -84,34 +110,11 @@ pub(crate) fn conv_stdp(
         .iter()
         .map(|&(bi, z, y, x, cfg)| (z, (bi, y, x, cfg)))
         .collect();
-    let (table, at) = job_table(o, &jobs);
-    let table = Tensor::from_vec(table, &[at + 8 * jobs.len()])?.to_device(kernel.device())?;
-    let (_, kp) = kernel.cuda_ptr()?;
-    let (_, pp) = pre.cuda_ptr()?;
-    let (_, qp) = post.cuda_ptr()?;
-    let (_, tp) = table.cuda_ptr()?;
-    let words = [
-        kp,
-        pp,
-        qp,
-        tp,
-        tp + 8 * at as u64,
-        o as u64,
-        c as u64,
-        kh as u64,
-        kw as u64,
-        h as u64,
-        w as u64,
-        oh as u64,
-        ow as u64,
-        stride.y as u64,
-        stride.x as u64,
-        pad.top as u64,
-        pad.left as u64,
-        t as u64,
+    let shape = [
+        o, c, kh, kw, h, w, oh, ow, stride.y, stride.x, pad.top, pad.left, t,
     ];
-    let name = format!("spk_conv_stdp_{}", kernel.dtype().name());
-    launch(&dev, "stdp.cu", &name, kernel.numel(), &words)
+    let shape = shape.map(|v| v as u64);
+    update(&dev, "conv", kernel, (&pre, Some(&post)), &jobs, &shape)
 }
 
 /// FC STDP on CUDA tensors (validated by the caller): `kernel` `[O, I]`, `input` `[B, T, I]`,
@@ -141,25 +144,6 @@ pub(crate) fn fc_stdp(
         .iter()
         .map(|&(bi, x, cfg)| (x, (bi, 0, x, cfg)))
         .collect();
-    let (table, at) = job_table(o, &jobs);
-    let table = Tensor::from_vec(table, &[at + 8 * jobs.len()])?.to_device(kernel.device())?;
-    let (_, kp) = kernel.cuda_ptr()?;
-    let (_, pp) = pre.cuda_ptr()?;
-    let qp = match &post {
-        Some(p) => p.cuda_ptr()?.1,
-        None => 0,
-    };
-    let (_, tp) = table.cuda_ptr()?;
-    let words = [
-        kp,
-        pp,
-        qp,
-        tp,
-        tp + 8 * at as u64,
-        o as u64,
-        i as u64,
-        post_zero as u64,
-    ];
-    let name = format!("spk_fc_stdp_{}", kernel.dtype().name());
-    launch(&dev, "stdp.cu", &name, kernel.numel(), &words)
+    let shape = [o as u64, i as u64, post_zero as u64];
+    update(&dev, "fc", kernel, (&pre, post.as_ref()), &jobs, &shape)
 }

@@ -111,10 +111,7 @@ pub unsafe extern "C" fn spk_conv_fire_rank(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        let x = tensor(input, "input")?;
-        let k = tensor(kernel, "kernel")?;
-        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
-        let p = expand4_arg(pad, "pad")?;
+        let (x, k, s, p) = super::ops::conv_args(input, kernel, stride, pad)?;
         put_tensor(out, "out", crate::conv_fire_rank(x, k, s, p, threshold)?)
     })
 }
@@ -155,10 +152,7 @@ pub unsafe extern "C" fn spk_conv_infinite(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        let x = tensor(input, "input")?;
-        let k = tensor(kernel, "kernel")?;
-        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
-        let p = expand4_arg(pad, "pad")?;
+        let (x, k, s, p) = super::ops::conv_args(input, kernel, stride, pad)?;
         put_tensor(out, "out", crate::conv_infinite(x, k, s, p, value)?)
     })
 }

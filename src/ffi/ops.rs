@@ -367,6 +367,26 @@ pub(super) unsafe fn pool_args<'a>(
 
 // ------------------------------------------------------------------------------------- conv, fc
 
+/// Decodes the input, kernel, stride (NULL = 1) and padding (NULL = none) arguments shared by
+/// the convolution entry points (`spk_convolve`, `spk_convolve_into`, `spk_conv_fire_rank`,
+/// `spk_conv_infinite`).
+///
+/// # Safety
+/// The caller passes live tensors and NULL or arrays of the documented lengths.
+pub(super) unsafe fn conv_args<'a>(
+    input: *const spk_tensor,
+    kernel: *const spk_tensor,
+    stride: *const usize,
+    pad: *const usize,
+) -> FfiResult<(&'a Tensor, &'a Tensor, Expand2, Expand4)> {
+    // SAFETY (all): forwarded from the caller.
+    let x = unsafe { tensor(input, "input")? };
+    let k = unsafe { tensor(kernel, "kernel")? };
+    let s = unsafe { expand2_arg(stride, "stride", Expand2::new(1, 1))? };
+    let p = unsafe { expand4_arg(pad, "pad")? };
+    Ok((x, k, s, p))
+}
+
 /// 2-D convolution of `input` `[B, T, C, H, W]` (or `[B, C, H, W]`) with `kernel`
 /// `[K, C, kh, kw]` (f16/f32/f64), stride `stride[0..2]` (NULL = 1) and padding `pad[0..4]`
 /// (NULL = none). Result `[B, T, K, H', W']` in the kernel's float type; the caller frees `*out`.
@@ -380,10 +400,7 @@ pub unsafe extern "C" fn spk_convolve(
 ) -> spk_status {
     guard(|| unsafe {
         check_out(out, "out")?;
-        let x = tensor(input, "input")?;
-        let k = tensor(kernel, "kernel")?;
-        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
-        let p = expand4_arg(pad, "pad")?;
+        let (x, k, s, p) = conv_args(input, kernel, stride, pad)?;
         put_tensor(out, "out", crate::conv(x, k, s, p)?)
     })
 }
@@ -398,11 +415,8 @@ pub unsafe extern "C" fn spk_convolve_into(
     pad: *const usize,
 ) -> spk_status {
     guard(|| unsafe {
-        let x = tensor(input, "input")?;
-        let k = tensor(kernel, "kernel")?;
+        let (x, k, s, p) = conv_args(input, kernel, stride, pad)?;
         let y = tensor(output, "output")?;
-        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
-        let p = expand4_arg(pad, "pad")?;
         Ok(crate::conv_into(x, k, y, s, p)?)
     })
 }

@@ -2,7 +2,7 @@
 //! `scripts/reference/generate.py` and comparing tensors.
 #![allow(dead_code)]
 
-use spyker::{DType, Tensor};
+use spyker::{Conv, DType, Device, Expand4, STDPConfig, Tensor, Winner, Winners, FC};
 use std::collections::BTreeMap;
 
 /// The arrays of one `tests/reference/<family>.npz`, keyed `<case>__<field>`.
@@ -68,6 +68,75 @@ impl Golden {
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.map.keys()
     }
+}
+
+/// Winner rows `(b, c, t, z, y, x)` of a golden array (after its sentinel row), grouped into `b`
+/// per-sample lists.
+pub fn winners_from(t: &Tensor, b: usize) -> Winners {
+    let v = t.to_vec::<i64>().unwrap();
+    let mut out: Winners = vec![Vec::new(); b];
+    for r in v.chunks(6).skip(1) {
+        out[r[0] as usize].push(Winner::new(r[1], r[2], r[3], r[4], r[5]));
+    }
+    out
+}
+
+/// The batch size of a golden input whose batched form has `rank` dimensions (1 when unbatched).
+pub fn golden_batch(input: &Tensor, rank: usize) -> usize {
+    if input.dims() == rank {
+        input.shape()[0]
+    } else {
+        1
+    }
+}
+
+/// STDP configurations stored as rows `(pos, neg, stabilize, low, high)`.
+pub fn configs_from(t: &Tensor) -> Vec<STDPConfig> {
+    t.to_vec::<f64>()
+        .unwrap()
+        .chunks(5)
+        .map(|r| STDPConfig::with_bounds(r[0], r[1], r[2] != 0.0, r[3], r[4]))
+        .collect()
+}
+
+/// The CPU `Conv` layer of golden STDP case `c`: its initial kernel, stride, padding and configs.
+pub fn golden_conv(g: &Golden, c: &str) -> Conv {
+    let k0 = g.get(&format!("{c}__kernel0"));
+    let s = g.get(&format!("{c}__stride")).to_vec::<i64>().unwrap();
+    let p = g.get(&format!("{c}__pad")).to_vec::<i64>().unwrap();
+    let ks = k0.shape().to_vec();
+    let mut conv = Conv::new(
+        ks[1],
+        ks[0],
+        (ks[2], ks[3]),
+        (s[0] as usize, s[1] as usize),
+        Expand4::from_slice(&p).unwrap(),
+        0.5,
+        0.02,
+        Device::Cpu,
+        k0.dtype(),
+    )
+    .unwrap();
+    conv.kernel = k0.copy().unwrap();
+    conv.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
+    conv
+}
+
+/// The CPU `FC` layer of golden STDP case `c`: its initial kernel and configs.
+pub fn golden_fc(g: &Golden, c: &str) -> FC {
+    let k0 = g.get(&format!("{c}__kernel0"));
+    let mut fc = FC::new(
+        k0.shape()[1],
+        k0.shape()[0],
+        0.5,
+        0.02,
+        Device::Cpu,
+        k0.dtype(),
+    )
+    .unwrap();
+    fc.kernel = k0.copy().unwrap();
+    fc.stdpconfig = configs_from(&g.get(&format!("{c}__configs")));
+    fc
 }
 
 /// Asserts identical shape, dtype and bits (NaN equal to NaN, -0.0 distinct from 0.0).

@@ -83,6 +83,23 @@ pub fn random(
     })
 }
 
+/// A tensor of `shape` and `dtype` with non-integer values in ±[0.05, 1.05) (never zero): kernels
+/// whose sums round, for the conv and fc equivalence tests.
+pub fn weights(dtype: DType, shape: &[usize], rng: &mut Rng) -> Tensor {
+    let n: usize = shape.iter().product();
+    let v: Vec<f64> = (0..n)
+        .map(|_| {
+            let m = 0.05 + rng.uniform();
+            if rng.next_u64().is_multiple_of(2) {
+                m
+            } else {
+                -m
+            }
+        })
+        .collect();
+    Tensor::from_vec(v, shape).unwrap().to_dtype(dtype).unwrap()
+}
+
 /// Copies a tensor to the CPU.
 pub fn cpu(t: &Tensor) -> Tensor {
     t.to_device(Device::Cpu).unwrap()
