@@ -331,3 +331,43 @@ fn views_with_an_offset_are_pooled_like_copies() {
         "rate pool of views",
     );
 }
+
+/// The u8 kernel (separate row and column passes, a pairwise pass for 2-wide windows) against the
+/// generic one on the same values as f32, over window shapes with and without padding, odd and
+/// even widths.
+#[test]
+fn u8_max_pool_equals_the_float_one() {
+    let mut state = 99u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (h, w, k, s, p) in [
+        (28, 28, 2, 2, 0),
+        (7, 9, 2, 2, 0),
+        (9, 7, 2, 2, 1),
+        (6, 10, 3, 2, 0),
+        (5, 5, 2, 1, 0),
+        (8, 8, 2, 3, 0),
+        (11, 13, 3, 3, 1),
+    ] {
+        let n = 2 * 3 * 2 * h * w;
+        let v: Vec<u8> = (0..n)
+            .map(|_| match next() % 4 {
+                0 => (next() % 256) as u8,
+                _ => (next() % 2) as u8,
+            })
+            .collect();
+        let x = Tensor::from_vec(v, &[2, 3, 2, h, w]).unwrap();
+        let xf = x.to_dtype(DType::F32).unwrap();
+        let got = pool(&x, k, Some(Expand2::new(s, s)), p, None).unwrap();
+        let want = pool(&xf, k, Some(Expand2::new(s, s)), p, None).unwrap();
+        assert_eq!(
+            got.to_dtype(DType::F32).unwrap().to_vec::<f32>().unwrap(),
+            want.to_vec::<f32>().unwrap(),
+            "{h}x{w} k{k} s{s} p{p}"
+        );
+    }
+}

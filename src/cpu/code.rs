@@ -153,11 +153,9 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
         }
         return;
     }
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    introsort::sort(&mut order, &|p: usize, q: usize| x[p] > x[q]);
     let greater = x.iter().filter(|&&v| v > mn).count();
     let scale = end / greater as f32;
-    for (r, &j) in order.iter().enumerate() {
+    let mut spike = |r: usize, j: usize| {
         tau[j] = if r < greater {
             to_u16(r as f32 * scale)
         } else {
@@ -165,6 +163,24 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
             // lets it wrap for large inputs, so some of them fire (spec §14.4); we do not.
             time as u32
         };
+    };
+    // The original sorts feature indices by value; sorting (value, index) pairs by value makes
+    // the same comparisons and moves (the order depends only on the comparisons), without the
+    // indirect loads. 32-bit indices where they fit.
+    if u32::try_from(x.len()).is_ok() {
+        let mut order: Vec<(T, u32)> = x.iter().enumerate().map(|(j, &v)| (v, j as u32)).collect();
+        introsort::sort(&mut order, &|p: (T, u32), q: (T, u32)| p.0 > q.0);
+        order
+            .iter()
+            .enumerate()
+            .for_each(|(r, &(_, j))| spike(r, j as usize));
+    } else {
+        let mut order: Vec<(T, usize)> = x.iter().copied().zip(0..).collect();
+        introsort::sort(&mut order, &|p: (T, usize), q: (T, usize)| p.0 > q.0);
+        order
+            .iter()
+            .enumerate()
+            .for_each(|(r, &(_, j))| spike(r, j));
     }
 }
 
@@ -185,13 +201,32 @@ pub(crate) fn rank<O: Element>(tau: &[u32], out: &mut [O], n: usize, time: usize
         out.par_chunks_mut(n * time)
             .zip(tau.par_chunks(n))
             .for_each(|(o, tau)| {
-                for (t, row) in o.chunks_mut(n).enumerate() {
-                    for (y, &s) in row.iter_mut().zip(tau) {
-                        *y = if s as usize <= t { O::one() } else { O::zero() };
-                    }
+                #[cfg(target_arch = "x86_64")]
+                if super::avx2_fma() {
+                    // SAFETY: the CPU reports AVX2.
+                    unsafe { rank_sample_avx2(tau, o, n) };
+                    return;
                 }
+                rank_sample(tau, o, n)
             });
     });
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn rank_sample_avx2<O: Element>(tau: &[u32], out: &mut [O], n: usize) {
+    rank_sample(tau, out, n)
+}
+
+/// One sample's frames `[time, n]` from its spike times.
+#[inline(always)]
+fn rank_sample<O: Element>(tau: &[u32], out: &mut [O], n: usize) {
+    for (t, row) in out.chunks_mut(n).enumerate() {
+        let t = u32::try_from(t).unwrap_or(u32::MAX);
+        for (y, &s) in row.iter_mut().zip(tau) {
+            *y = if s <= t { O::one() } else { O::zero() };
+        }
+    }
 }
 
 /// Cumulative Poisson spike counts (spec §3.3). Sample `b` draws from its own mt19937 seeded with

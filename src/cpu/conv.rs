@@ -356,7 +356,7 @@ fn blocked_axpy<A: Acc>(
     skip_zero: bool,
     dst: &mut [A],
 ) {
-    let simd = simd_available();
+    let simd = super::avx2_fma();
     let n = dst.len();
     let mut acc = vec![A::zero(); n];
     for (b, k0) in (0..k).step_by(SUM_BLOCK).enumerate() {
@@ -432,7 +432,7 @@ impl<A: Acc> SparseKernel<A> {
     /// One frame (its non-zero inputs in `sp`) into `dst` (`[O, oh·ow]`).
     fn frame(&self, sp: &mut Spikes<A>, g: &Geometry, dst: &mut [A]) {
         let p_total = g.pixels();
-        let simd = simd_available();
+        let simd = super::avx2_fma();
         let Spikes {
             rows,
             nz,
@@ -440,10 +440,41 @@ impl<A: Acc> SparseKernel<A> {
             binary,
             cursor,
             pix,
+            bits,
         } = sp;
         pix.resize(p_total * self.padded, A::zero());
         cursor.resize(g.channels * g.kh, 0);
+        // Spike frames with windows up to 64 wide: each input row as a bit set in padded
+        // coordinates, so a window's spikes are one shifted word (see `window_bits`).
+        let words = RowBits::new(g);
+        if let Some(rb) = words.filter(|_| *binary) {
+            rb.fill(bits, rows, nz, g);
+        }
         for i in 0..g.oh {
+            if let Some(rb) = words.filter(|_| *binary) {
+                for j in 0..g.ow {
+                    list.clear();
+                    for c in 0..g.channels {
+                        for u in 0..g.kh {
+                            let Some(y) =
+                                (i * g.sy + u).checked_sub(g.top).filter(|&y| y < g.height)
+                            else {
+                                continue;
+                            };
+                            let mut m = rb.window(bits, c * g.height + y, j * g.sx, g.kw);
+                            let base = (c * g.kh + u) * g.kw;
+                            while m != 0 {
+                                list.push((base + m.trailing_zeros() as usize, A::one()));
+                                m &= m - 1;
+                            }
+                        }
+                    }
+                    let p = i * g.ow + j;
+                    let dst = &mut pix[p * self.padded..(p + 1) * self.padded];
+                    accumulate(simd, &self.wt, self.padded, list, true, dst);
+                }
+                continue;
+            }
             // cursor[c·kh + u]: first non-zero of the input row under kernel row u not yet left
             // behind by the window (x0 only grows with j).
             for c in 0..g.channels {
@@ -495,6 +526,17 @@ impl<A: Acc> SparseKernel<A> {
             }
         }
         // Pixel-major [P, O'] to channel-major [O, P], in tiles that stay in the L1 cache.
+        #[cfg(target_arch = "x86_64")]
+        if simd && A::DTYPE == crate::DType::F32 {
+            if let (Ok(pix), Ok(dst)) = (
+                bytemuck::try_cast_slice::<A, f32>(pix),
+                bytemuck::try_cast_slice_mut::<A, f32>(dst),
+            ) {
+                // SAFETY: the CPU reports AVX2; the sizes are those asserted inside.
+                unsafe { transpose_f32_avx2(pix, self.padded, self.outputs, p_total, dst) };
+                return;
+            }
+        }
         const TILE: usize = 16;
         for p0 in (0..p_total).step_by(TILE) {
             let p1 = (p0 + TILE).min(p_total);
@@ -504,6 +546,64 @@ impl<A: Acc> SparseKernel<A> {
                     *d = pix[(p0 + q) * self.padded + o];
                 }
             }
+        }
+    }
+}
+
+/// `dst[o·p + q] = pix[q·padded + o]` for `o < outputs`, `q < p` (`pix` `[p, padded]`): 8 × 8
+/// blocks through registers, the ragged edges element by element.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn transpose_f32_avx2(
+    pix: &[f32],
+    padded: usize,
+    outputs: usize,
+    p: usize,
+    dst: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    assert!(pix.len() >= p * padded && dst.len() >= outputs * p && outputs <= padded);
+    let (p8, o8) = (p / 8 * 8, outputs / 8 * 8);
+    for q0 in (0..p8).step_by(8) {
+        for o0 in (0..o8).step_by(8) {
+            // SAFETY (loads and stores): q0 + 8 <= p, o0 + 8 <= outputs <= padded (asserted).
+            let r: [__m256; 8] =
+                std::array::from_fn(|i| _mm256_loadu_ps(pix.as_ptr().add((q0 + i) * padded + o0)));
+            let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+            let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+            let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+            let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+            let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+            let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+            let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+            let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+            let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+            let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+            let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+            let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+            let c = [
+                _mm256_permute2f128_ps::<0x20>(u0, u4),
+                _mm256_permute2f128_ps::<0x20>(u1, u5),
+                _mm256_permute2f128_ps::<0x20>(u2, u6),
+                _mm256_permute2f128_ps::<0x20>(u3, u7),
+                _mm256_permute2f128_ps::<0x31>(u0, u4),
+                _mm256_permute2f128_ps::<0x31>(u1, u5),
+                _mm256_permute2f128_ps::<0x31>(u2, u6),
+                _mm256_permute2f128_ps::<0x31>(u3, u7),
+            ];
+            for (i, c) in c.iter().enumerate() {
+                _mm256_storeu_ps(dst.as_mut_ptr().add((o0 + i) * p + q0), *c);
+            }
+        }
+    }
+    for o in 0..outputs {
+        let rows = if o < o8 { p8..p } else { 0..p };
+        for q in rows {
+            dst[o * p + q] = pix[q * padded + o];
         }
     }
 }
@@ -521,6 +621,51 @@ struct Spikes<A> {
     cursor: Vec<usize>,
     /// Pixel-major sums `[P, O']` before the transpose into the output.
     pix: Vec<A>,
+    /// Row bit sets of a spike frame ([`RowBits`]).
+    bits: Vec<u64>,
+}
+
+/// The layout of a spike frame's rows as bit sets: bit `x + left` of row `c·H + y` is set when
+/// input `(c, y, x)` spikes, so output column `j`'s window starts at bit `j·sx`.
+#[derive(Clone, Copy)]
+struct RowBits {
+    /// Words per row: room for every window's start word and the word after it.
+    words: usize,
+}
+
+impl RowBits {
+    /// The layout for windows up to 64 wide (`None` beyond).
+    fn new(g: &Geometry) -> Option<RowBits> {
+        (g.kw <= 64 && g.ow > 0).then(|| RowBits {
+            words: ((g.ow - 1) * g.sx / 64 + 2).max((g.left + g.width).div_ceil(64)),
+        })
+    }
+
+    fn fill<A>(&self, bits: &mut Vec<u64>, rows: &[usize], nz: &[(usize, A)], g: &Geometry) {
+        bits.clear();
+        bits.resize(g.channels * g.height * self.words, 0);
+        for (r, row) in bits.chunks_exact_mut(self.words).enumerate() {
+            for &(x, _) in &nz[rows[r]..rows[r + 1]] {
+                let b = x + g.left;
+                row[b / 64] |= 1 << (b % 64);
+            }
+        }
+    }
+
+    /// Bits `start .. start + len` of row `r` (`len <= 64`), bit 0 = `start`.
+    #[inline(always)]
+    fn window(&self, bits: &[u64], r: usize, start: usize, len: usize) -> u64 {
+        let row = &bits[r * self.words..(r + 1) * self.words];
+        let (w, b) = (start / 64, start % 64);
+        let lo = row[w] >> b;
+        let hi = if b == 0 { 0 } else { row[w + 1] << (64 - b) };
+        let mask = if len == 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
+        (lo | hi) & mask
+    }
 }
 
 impl<A> Default for Spikes<A> {
@@ -532,6 +677,7 @@ impl<A> Default for Spikes<A> {
             binary: true,
             cursor: Vec::new(),
             pix: Vec::new(),
+            bits: Vec::new(),
         }
     }
 }
@@ -583,17 +729,6 @@ fn axpy_body<A: Acc>(acc: &mut [A], row: &[A], x: A) {
     }
 }
 
-fn simd_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// Sums the weight rows of `list` for one output pixel into `out` (`O'` values).
 fn accumulate<A: Acc>(
     simd: bool,
@@ -635,47 +770,71 @@ fn accumulate_body<A: Acc>(
     binary: bool,
     out: &mut [A],
 ) {
-    for (oc, out) in out.chunks_exact_mut(CHUNK).enumerate() {
-        let oc = oc * CHUNK;
-        let mut total = [A::zero(); CHUNK];
-        // One run of `list` per SUM_BLOCK of the patch (`list` is in increasing `k`).
-        let mut rest = list;
-        let mut first = true;
-        while let Some(&(k0, _)) = rest.first() {
-            let block = k0 / SUM_BLOCK;
-            let len = rest
-                .iter()
-                .position(|&(k, _)| k / SUM_BLOCK != block)
-                .unwrap_or(rest.len());
-            let (run, tail) = rest.split_at(len);
-            rest = tail;
-            let mut acc = [A::zero(); CHUNK];
-            if binary {
-                for &(k, _) in run {
-                    let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
-                    for (a, w) in acc.iter_mut().zip(w) {
-                        *a = a.add(*w);
-                    }
-                }
-            } else {
-                for &(k, x) in run {
-                    let w = &wt[k * padded + oc..k * padded + oc + CHUNK];
-                    for (a, w) in acc.iter_mut().zip(w) {
-                        *a = w.fma(x, *a);
-                    }
+    // Two chunks at a time where they exist: eight independent vector sums hide the latency of
+    // the adds, four (one chunk) do not.
+    let mut oc = 0;
+    while oc < padded {
+        if padded - oc >= 2 * CHUNK {
+            let dst: &mut [A; 2 * CHUNK] = (&mut out[oc..oc + 2 * CHUNK]).try_into().unwrap();
+            sum_chunk(wt, padded, oc, list, binary, dst);
+            oc += 2 * CHUNK;
+        } else {
+            let dst: &mut [A; CHUNK] = (&mut out[oc..oc + CHUNK]).try_into().unwrap();
+            sum_chunk(wt, padded, oc, list, binary, dst);
+            oc += CHUNK;
+        }
+    }
+}
+
+/// Output channels `oc .. oc + N` of one pixel: the weight rows of `list` summed block by block
+/// ([`SUM_BLOCK`]), each block from +0.0 and the block sums added in order.
+#[inline(always)]
+fn sum_chunk<A: Acc, const N: usize>(
+    wt: &[A],
+    padded: usize,
+    oc: usize,
+    list: &[(usize, A)],
+    binary: bool,
+    out: &mut [A; N],
+) {
+    let mut total = [A::zero(); N];
+    // One run of `list` per SUM_BLOCK of the patch (`list` is in increasing `k`).
+    let mut rest = list;
+    let mut first = true;
+    while let Some(&(k0, _)) = rest.first() {
+        let block = k0 / SUM_BLOCK;
+        let len = rest
+            .iter()
+            .position(|&(k, _)| k / SUM_BLOCK != block)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(len);
+        rest = tail;
+        let mut acc = [A::zero(); N];
+        if binary {
+            for &(k, _) in run {
+                let w = &wt[k * padded + oc..k * padded + oc + N];
+                for (a, w) in acc.iter_mut().zip(w) {
+                    *a = a.add(*w);
                 }
             }
-            if first {
-                total = acc;
-                first = false;
-            } else {
-                for (t, a) in total.iter_mut().zip(&acc) {
-                    *t = t.add(*a);
+        } else {
+            for &(k, x) in run {
+                let w = &wt[k * padded + oc..k * padded + oc + N];
+                for (a, w) in acc.iter_mut().zip(w) {
+                    *a = w.fma(x, *a);
                 }
             }
         }
-        out.copy_from_slice(&total);
+        if first {
+            total = acc;
+            first = false;
+        } else {
+            for (t, a) in total.iter_mut().zip(&acc) {
+                *t = t.add(*a);
+            }
+        }
     }
+    *out = total;
 }
 
 #[cfg(test)]
@@ -725,7 +884,8 @@ mod tests {
                             acc = 0.0;
                         }
                         let (ch, u, v) = (r / (g.kh * g.kw), (r / g.kw) % g.kh, r % g.kw);
-                        let (y, x) = ((i + u) as isize - 1, (j + v) as isize - 1);
+                        let y = (i * g.sy + u) as isize - g.top as isize;
+                        let x = (j * g.sx + v) as isize - g.left as isize;
                         if y >= 0 && x >= 0 && (y as usize) < g.height && (x as usize) < g.width {
                             let at = (ch * g.height + y as usize) * g.width + x as usize;
                             acc = weights[oo * k + r].mul_add(input[at], acc);
@@ -785,6 +945,57 @@ mod tests {
                     bad, 0,
                     "patch {k}, {o} outputs, {h}x{w}, {active}/1000 active"
                 );
+            }
+        }
+    }
+
+    /// Sparse spike frames (the bit-set window path up to 64 columns wide, the scanning path
+    /// beyond) and sparse valued frames follow the same order for any stride and asymmetric
+    /// padding, rows wider than one 64-bit word included.
+    #[test]
+    fn sparse_frames_any_stride_and_padding() {
+        let mut next = rng(4242);
+        // (c, h, w, o, kh, kw, sy, sx, top, left, bottom, right)
+        for (c, h, w, o, kh, kw, sy, sx, top, left, bottom, right) in [
+            (3, 9, 11, 40, 3, 5, 2, 3, 0, 2, 1, 3),
+            (2, 6, 130, 33, 2, 7, 1, 2, 1, 0, 0, 5),
+            (2, 5, 150, 9, 2, 64, 1, 9, 0, 3, 1, 2),
+            (1, 4, 200, 5, 1, 70, 2, 7, 1, 1, 1, 1),
+            (4, 7, 7, 70, 7, 7, 1, 1, 3, 3, 3, 3),
+        ] {
+            let oh = (h + top + bottom - kh) / sy + 1;
+            let ow = (w + left + right - kw) / sx + 1;
+            let g = Geometry {
+                frames: 1,
+                channels: c,
+                height: h,
+                width: w,
+                outputs: o,
+                kh,
+                kw,
+                sy,
+                sx,
+                top,
+                left,
+                oh,
+                ow,
+            };
+            let k = g.patch();
+            let weights: Vec<f32> = (0..o * k)
+                .map(|_| (next() % 1_000_003) as f32 / 7e5)
+                .collect();
+            for maxval in [1u64, 3] {
+                let input: Vec<f32> = (0..c * h * w)
+                    .map(|_| match next() % 1000 < 150 {
+                        true => (next() % maxval + 1) as f32,
+                        false => 0.0,
+                    })
+                    .collect();
+                let mut got = vec![f32::NAN; o * oh * ow];
+                conv::<f32, f32>(&input, &weights, &mut got, &g);
+                let want = blocked_reference(&input, &weights, &g);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "{c}x{h}x{w} k{kh}x{kw} s{sy}x{sx}");
             }
         }
     }

@@ -89,10 +89,19 @@ pub(crate) struct Geometry {
     pub filters: usize,
 }
 
-/// `plane` (`h×w`) in f64, inside a zero border of the geometry's padding: `(h + top + bottom) ×
-/// (w + left + right)`, so that the correlation's inner loop has no bounds tests.
+/// Outputs of one row computed together, in registers ([`correlate`]).
+const RUN: usize = 8;
+
+/// Row length of [`pad_plane`]'s result: the padded width plus [`RUN`] zero columns, so that the
+/// last run of a row may read past the padded width without a bounds test.
+fn padded_width(g: &Geometry) -> usize {
+    g.w + g.pad.left + g.pad.right + RUN
+}
+
+/// `plane` (`h×w`) in f64, inside a zero border of the geometry's padding: `(h + top + bottom)`
+/// rows of [`padded_width`], so that the correlation's inner loop has no bounds tests.
 fn pad_plane<T: Element>(plane: &[T], g: &Geometry) -> Vec<f64> {
-    let pw = g.w + g.pad.left + g.pad.right;
+    let pw = padded_width(g);
     let mut p = vec![0.0f64; (g.h + g.pad.top + g.pad.bottom) * pw];
     for (y, row) in plane.chunks_exact(g.w).enumerate() {
         let dst = &mut p[(y + g.pad.top) * pw + g.pad.left..][..g.w];
@@ -101,20 +110,99 @@ fn pad_plane<T: Element>(plane: &[T], g: &Geometry) -> Vec<f64> {
     p
 }
 
-/// Stride-1 cross-correlation of one zero-padded f64 plane (`pad_plane`) with one f64 kernel.
+/// Stride-1 cross-correlations of one zero-padded f64 plane (`pad_plane`) with `N` f64 kernels
+/// into `out[i]`.
 ///
-/// Every output sums its taps in row-major kernel order, as the original does; taps on the
-/// border add `±0.0`, which leaves every sum unchanged (a sum started at `+0.0` never becomes
-/// `-0.0`). The loops run along output rows so that the compiler vectorises them.
-fn correlate(padded: &[f64], kernel: &[f64], g: &Geometry, out: &mut [f64]) {
-    let pw = g.w + g.pad.left + g.pad.right;
-    for (oy, orow) in out.chunks_exact_mut(g.ow).take(g.oh).enumerate() {
-        orow.fill(0.0);
-        for (ky, krow) in kernel.chunks_exact(g.k).enumerate() {
-            let prow = &padded[(oy + ky) * pw..];
-            for (kx, &kv) in krow.iter().enumerate() {
-                let src = &prow[kx..kx + g.ow];
-                orow.iter_mut().zip(src).for_each(|(o, x)| *o += x * kv);
+/// Every output sums its taps in row-major kernel order from `0.0`, a product then a sum per tap
+/// (no fused multiply-add), as the original does; taps on the border add `±0.0`, which leaves
+/// every sum unchanged (a sum started at `+0.0` never becomes `-0.0`). Runs of [`RUN`] outputs of
+/// a row stay in registers over all taps, and the kernels share the input loads.
+fn correlate<const N: usize>(
+    padded: &[f64],
+    kernels: [&[f64]; N],
+    g: &Geometry,
+    out: &mut [Vec<f64>; N],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if super::avx2_fma() {
+        // SAFETY: the CPU reports AVX2 and FMA.
+        unsafe { correlate_avx2(padded, kernels, g, out) };
+        return;
+    }
+    correlate_body(padded, kernels, g, out)
+}
+
+/// [`correlate_body`] with AVX intrinsics: a run of 8 outputs is two `__m256d` per kernel; a
+/// product then a sum per tap, as in the portable body.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn correlate_avx2<const N: usize>(
+    padded: &[f64],
+    kernels: [&[f64]; N],
+    g: &Geometry,
+    out: &mut [Vec<f64>; N],
+) {
+    use std::arch::x86_64::*;
+    const { assert!(RUN == 8) };
+    let pw = padded_width(g);
+    let rows = g.oh + g.k - 1;
+    assert!(padded.len() >= rows * pw && kernels.iter().all(|k| k.len() >= g.k * g.k));
+    assert!(out.iter().all(|o| o.len() >= g.oh * g.ow));
+    for oy in 0..g.oh {
+        for x0 in (0..g.ow).step_by(RUN) {
+            let mut lo = [_mm256_setzero_pd(); N];
+            let mut hi = [_mm256_setzero_pd(); N];
+            for ky in 0..g.k {
+                let prow = padded.as_ptr().add((oy + ky) * pw + x0);
+                for kx in 0..g.k {
+                    // SAFETY: x0 + kx + 8 <= ow - 1 + k - 1 + 8 < pw: inside the row (asserted
+                    // sizes; padded_width adds RUN columns).
+                    let a = _mm256_loadu_pd(prow.add(kx));
+                    let b = _mm256_loadu_pd(prow.add(kx + 4));
+                    for n in 0..N {
+                        let kv = _mm256_set1_pd(*kernels[n].get_unchecked(ky * g.k + kx));
+                        lo[n] = _mm256_add_pd(lo[n], _mm256_mul_pd(a, kv));
+                        hi[n] = _mm256_add_pd(hi[n], _mm256_mul_pd(b, kv));
+                    }
+                }
+            }
+            let n_out = RUN.min(g.ow - x0);
+            for n in 0..N {
+                let mut run = [0.0f64; RUN];
+                _mm256_storeu_pd(run.as_mut_ptr(), lo[n]);
+                _mm256_storeu_pd(run.as_mut_ptr().add(4), hi[n]);
+                out[n][oy * g.ow + x0..][..n_out].copy_from_slice(&run[..n_out]);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn correlate_body<const N: usize>(
+    padded: &[f64],
+    kernels: [&[f64]; N],
+    g: &Geometry,
+    out: &mut [Vec<f64>; N],
+) {
+    let pw = padded_width(g);
+    for oy in 0..g.oh {
+        for x0 in (0..g.ow).step_by(RUN) {
+            let mut acc = [[0.0f64; RUN]; N];
+            for ky in 0..g.k {
+                let prow = &padded[(oy + ky) * pw + x0..];
+                for kx in 0..g.k {
+                    let src: &[f64; RUN] = prow[kx..kx + RUN].try_into().unwrap();
+                    for (a, kernel) in acc.iter_mut().zip(&kernels) {
+                        let kv = kernel[ky * g.k + kx];
+                        for (a, x) in a.iter_mut().zip(src) {
+                            *a += x * kv;
+                        }
+                    }
+                }
+            }
+            let n = RUN.min(g.ow - x0);
+            for (o, a) in out.iter_mut().zip(&acc) {
+                o[oy * g.ow + x0..][..n].copy_from_slice(&a[..n]);
             }
         }
     }
@@ -139,28 +227,25 @@ pub(crate) fn apply<T: Element>(input: &[T], kernel: &[T], mode: Mode, g: Geomet
             .zip(input.par_chunks(plane_in))
             .for_each(|(o, x)| {
                 let x = pad_plane(x, &g);
-                let mut a = vec![0.0f64; plane_out];
-                let mut b = vec![0.0f64; plane_out];
+                let mut ab = [vec![0.0f64; plane_out], vec![0.0f64; plane_out]];
                 for f in 0..g.filters {
+                    let first = &kernel[f * kk..(f + 1) * kk];
                     match mode {
                         Mode::Gabor => {
-                            correlate(&x, &kernel[f * kk..(f + 1) * kk], &g, &mut a);
+                            let [a, _] = &mut ab;
+                            let a = std::array::from_mut(a);
+                            correlate(&x, [first], &g, a);
                             let dst = &mut o[f * plane_out..(f + 1) * plane_out];
                             dst.iter_mut()
-                                .zip(&a)
+                                .zip(a[0].iter())
                                 .for_each(|(d, v)| *d = T::from_f64(*v));
                         }
                         Mode::DoG | Mode::LoG => {
                             let second = g.filters * kk;
-                            correlate(&x, &kernel[f * kk..(f + 1) * kk], &g, &mut a);
-                            correlate(
-                                &x,
-                                &kernel[second + f * kk..second + (f + 1) * kk],
-                                &g,
-                                &mut b,
-                            );
+                            let second = &kernel[second + f * kk..second + (f + 1) * kk];
+                            correlate(&x, [first, second], &g, &mut ab);
                             let zero = T::zero();
-                            for (p, (va, vb)) in a.iter().zip(&b).enumerate() {
+                            for (p, (va, vb)) in ab[0].iter().zip(&ab[1]).enumerate() {
                                 let d = T::from_f64(*va).wsub(T::from_f64(*vb));
                                 o[f * plane_out + p] = if d > zero { d } else { zero };
                                 if mode == Mode::LoG {
@@ -203,10 +288,77 @@ mod tests {
             filters: 1,
         };
         let k: Vec<f64> = (1..=9).map(|v| v as f64).collect();
-        let mut out = vec![0.0; 4];
-        correlate(&pad_plane(&[1.0f64, 0.0, 0.0, 0.0], &g), &k, &g, &mut out);
+        let mut out = [vec![0.0; 4]];
+        correlate(&pad_plane(&[1.0f64, 0.0, 0.0, 0.0], &g), [&k], &g, &mut out);
+        let out = &out[0];
         // out(y,x) = sum k(ky,kx) in(y+ky-1, x+kx-1): the one at (0,0) is seen by kernel tap
         // (1-y, 1-x).
-        assert_eq!(out, vec![5.0, 4.0, 2.0, 1.0]);
+        assert_eq!(*out, vec![5.0, 4.0, 2.0, 1.0]);
+    }
+    /// The correlation as a plain loop over outputs and taps (product, then sum, in row-major tap
+    /// order from 0.0) with explicit bounds tests instead of a zero border.
+    fn naive(plane: &[f64], kernel: &[f64], g: &Geometry) -> Vec<f64> {
+        let mut out = vec![0.0; g.oh * g.ow];
+        for oy in 0..g.oh {
+            for ox in 0..g.ow {
+                let mut acc = 0.0f64;
+                for ky in 0..g.k {
+                    for kx in 0..g.k {
+                        let (y, x) = (
+                            (oy + ky) as isize - g.pad.top as isize,
+                            (ox + kx) as isize - g.pad.left as isize,
+                        );
+                        let v = if y >= 0 && x >= 0 && (y as usize) < g.h && (x as usize) < g.w {
+                            plane[y as usize * g.w + x as usize]
+                        } else {
+                            0.0
+                        };
+                        acc += v * kernel[ky * g.k + kx];
+                    }
+                }
+                out[oy * g.ow + ox] = acc;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn register_runs_sum_like_the_plain_loop() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.3
+        };
+        for (h, w, k, pad) in [
+            (28, 28, 7, Expand4::new(3, 3, 3, 3)),
+            (5, 3, 3, Expand4::new(0, 2, 1, 0)),
+            (9, 17, 5, Expand4::new(1, 0, 4, 2)),
+            (1, 1, 1, Expand4::new(0, 0, 0, 0)),
+            (12, 40, 9, Expand4::new(4, 4, 0, 0)),
+        ] {
+            let (oh, ow) = (
+                h + pad.top + pad.bottom - k + 1,
+                w + pad.left + pad.right - k + 1,
+            );
+            let g = Geometry {
+                h,
+                w,
+                k,
+                pad,
+                oh,
+                ow,
+                filters: 1,
+            };
+            let plane: Vec<f64> = (0..h * w).map(|_| next()).collect();
+            let ka: Vec<f64> = (0..k * k).map(|_| next()).collect();
+            let kb: Vec<f64> = (0..k * k).map(|_| next()).collect();
+            let mut out = [vec![0.0; oh * ow], vec![0.0; oh * ow]];
+            correlate(&pad_plane(&plane, &g), [&ka, &kb], &g, &mut out);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&out[0]), bits(&naive(&plane, &ka, &g)), "{h}x{w} k{k}");
+            assert_eq!(bits(&out[1]), bits(&naive(&plane, &kb, &g)), "{h}x{w} k{k}");
+        }
     }
 }

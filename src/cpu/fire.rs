@@ -144,6 +144,28 @@ pub(crate) fn fire_rank<T: Element, O: Element>(x: &[T], out: &mut [O], threshol
     });
 }
 
+/// `out[j]` = the first step `t < time` with `rows(t)[j] > threshold`, else `time`, with steps
+/// kept as `S` while scanning. Walking backwards leaves the earliest crossing, branch-free.
+fn earliest<'a, T: Element, O: Element, S: Copy>(
+    rows: impl Fn(usize) -> &'a [T],
+    time: usize,
+    threshold: T,
+    out: &mut [O],
+    step: impl Fn(usize) -> S,
+    wide: impl Fn(S) -> i64,
+) {
+    let mut first = vec![step(time); out.len()];
+    for t in (0..time).rev() {
+        let s = step(t);
+        for (f, &v) in first.iter_mut().zip(rows(t)) {
+            *f = if v > threshold { s } else { *f };
+        }
+    }
+    for (o, &f) in out.iter_mut().zip(&first) {
+        *o = O::from_i64(wide(f));
+    }
+}
+
 /// Rate code over `[batch, time, n]`: a neuron emits one more spike whenever its potential rises
 /// above `threshold` plus the potential at its previous spike; `out` holds the cumulative count
 /// (kept in the output type, so it wraps or saturates as the original's does).
@@ -219,18 +241,14 @@ pub(crate) fn gather_rank<T: Element, O: Element>(
         out.par_chunks_mut(n).enumerate().for_each(|(b, ob)| {
             ob.par_chunks_mut(FEATURES).enumerate().for_each(|(c, oc)| {
                 let j0 = b * time * n + c * FEATURES;
-                let mut first = vec![time as i64; oc.len()];
-                // Walking backwards leaves the earliest crossing, branch-free.
-                for t in (0..time).rev() {
-                    let row = &x[j0 + t * n..j0 + t * n + oc.len()];
-                    for (f, &v) in first.iter_mut().zip(row) {
-                        if v > threshold {
-                            *f = t as i64;
-                        }
-                    }
-                }
-                for (o, &f) in oc.iter_mut().zip(&first) {
-                    *o = O::from_i64(f);
+                // 32-bit steps (64-bit for a time axis beyond u32) so that the select
+                // vectorises alongside 32-bit potentials.
+                let len = oc.len();
+                let rows = |t: usize| &x[j0 + t * n..j0 + t * n + len];
+                if u32::try_from(time).is_ok() {
+                    earliest(rows, time, threshold, oc, |t| t as u32, |f| f as i64);
+                } else {
+                    earliest(rows, time, threshold, oc, |t| t as i64, |f| f);
                 }
             })
         })

@@ -103,17 +103,6 @@ pub(super) fn add_row(avx2: bool, a: &mut [f32], w: &[f32]) {
     add_row_generic(a, w)
 }
 
-pub(super) fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// Absolute bound per operation for subnormal f32 results.
 const ABS: f64 = 1.401_298_464_324_817e-45;
 
@@ -134,7 +123,7 @@ pub(crate) fn conv_fire_times(
     let kt = channel_last(kernel, o);
     let frame_in = g.channels * g.height * g.width;
     let frame_out = o * g.oh * g.ow;
-    let avx2 = has_avx2();
+    let avx2 = super::avx2_fma();
     let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out)

@@ -13,7 +13,7 @@
 //! maximum of `convwta`) are dense values too.
 
 use super::conv::Geometry;
-use super::fused::{add_row, decision_bounds, has_avx2, rounding_bound, Field};
+use super::fused::{add_row, decision_bounds, rounding_bound, Field};
 use std::sync::atomic::Ordering;
 
 /// The surviving neuron of one output pixel: its channel, first step above the threshold and
@@ -62,7 +62,7 @@ pub(crate) fn survivors(
 ) -> Vec<Option<Survivor>> {
     let o = g.outputs;
     let rf = g.channels * g.kh * g.kw;
-    let avx2 = has_avx2();
+    let avx2 = super::avx2_fma();
     let mut sums = 0;
     let mut exact = |field: &Field, ch: usize, t: usize| {
         sums += 1;

@@ -16,3 +16,17 @@ pub(crate) mod pool;
 pub(crate) mod stdp;
 pub(crate) mod wta;
 pub(crate) mod zca;
+
+/// Whether the CPU runs AVX2 and FMA code. The library is built for baseline x86-64; the hot
+/// loops have `#[target_feature(enable = "avx2,fma")]` copies chosen by this check (their
+/// arithmetic is the same: Rust never contracts a product and a sum into an FMA by itself).
+pub(crate) fn avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}

@@ -68,27 +68,65 @@ fn per_sample(b: usize, f: impl Fn(usize) -> Vec<Winner> + Sync + Send) -> Vec<V
 /// Potential scores: `(T-1-t_j) + (x[t_j, j] - min) / (2 (max - min))` with `t_j` the earliest
 /// step above `thr`, else the sentinel `lowest`. Min and max span the whole sample, sub-threshold
 /// values included, so the fraction stays in `[0, 0.5]` and never outranks an earlier step.
+///
+/// One pass over the sample (it is read from memory once, not twice): every block of a step
+/// updates per-lane minima and maxima and each neuron's latest-seen crossing (steps run backwards,
+/// so the earliest crossing is written last), branch-free so both loops vectorise. The lanes start
+/// from `x[0]` and replace on a strict comparison like the original's scalar scan, so a NaN first
+/// value stays the result and later NaNs never enter; lanes can only disagree with the scan on the
+/// sign of a zero minimum or maximum, which never changes a score (`v - mn` and `mx - mn` differ
+/// then only in the sign of a zero, and `K + ±0 = K`, `±0 / d` and `x / ±0` give the same score).
 fn float_scores<T: FloatArith>(x: &[T], t: usize, n: usize, thr: T) -> Vec<T> {
-    let (mut mn, mut mx) = (x[0], x[0]);
-    for &v in x {
-        if v < mn {
-            mn = v;
-        }
-        if v > mx {
-            mx = v;
-        }
-    }
-    let d = (mx - mn) * T::from_f64(2.0);
-    let mut s = vec![T::lowest(); n];
-    // Later steps first so the earliest crossing writes last.
+    const LANES: usize = 16;
+    const BLOCK: usize = 2048;
+    const NEVER: u32 = u32::MAX;
+    let (mut lo, mut hi) = ([x[0]; LANES], [x[0]; LANES]);
+    let mut first = vec![NEVER; n];
+    let mut value = vec![T::zero(); n];
     for step in (0..t).rev() {
-        for (j, &v) in x[step * n..(step + 1) * n].iter().enumerate() {
-            if v > thr {
-                s[j] = float_score(t, step, v, mn, d);
+        let row = &x[step * n..(step + 1) * n];
+        for (b, block) in row.chunks(BLOCK).enumerate() {
+            let mut lanes = block.chunks_exact(LANES);
+            for c in &mut lanes {
+                for k in 0..LANES {
+                    lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+                    hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+                }
+            }
+            for (k, &v) in lanes.remainder().iter().enumerate() {
+                lo[k] = if v < lo[k] { v } else { lo[k] };
+                hi[k] = if v > hi[k] { v } else { hi[k] };
+            }
+            let at = b * BLOCK;
+            let (f, val) = (
+                &mut first[at..at + block.len()],
+                &mut value[at..at + block.len()],
+            );
+            for ((f, w), &v) in f.iter_mut().zip(val.iter_mut()).zip(block) {
+                let above = v > thr;
+                *f = if above { step as u32 } else { *f };
+                *w = if above { v } else { *w };
             }
         }
     }
-    s
+    let (mut mn, mut mx) = (lo[0], hi[0]);
+    for k in 1..LANES {
+        if lo[k] < mn {
+            mn = lo[k];
+        }
+        if hi[k] > mx {
+            mx = hi[k];
+        }
+    }
+    let d = (mx - mn) * T::from_f64(2.0);
+    first
+        .iter()
+        .zip(&value)
+        .map(|(&f, &v)| match f {
+            NEVER => T::lowest(),
+            step => float_score(t, step as usize, v, mn, d),
+        })
+        .collect()
 }
 
 /// The score of a neuron first above the threshold at step `t` (of `time`) with potential `v`,
@@ -257,5 +295,92 @@ mod sparse_tests {
             let got = pick_conv_sparse(&cands, (h, w, radius), count);
             assert_eq!(got, want, "case {case}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::f16;
+
+    /// The straightforward two-pass scores (the original's order): a scalar min/max scan, then
+    /// the crossings.
+    fn scan_scores<T: FloatArith>(x: &[T], t: usize, n: usize, thr: T) -> Vec<T> {
+        let (mut mn, mut mx) = (x[0], x[0]);
+        for &v in x {
+            if v < mn {
+                mn = v;
+            }
+            if v > mx {
+                mx = v;
+            }
+        }
+        let d = (mx - mn) * T::from_f64(2.0);
+        let mut s = vec![T::lowest(); n];
+        for step in (0..t).rev() {
+            for (j, &v) in x[step * n..(step + 1) * n].iter().enumerate() {
+                if v > thr {
+                    s[j] = float_score(t, step, v, mn, d);
+                }
+            }
+        }
+        s
+    }
+
+    fn check<T: FloatArith>(seed: u64) {
+        let mut state = seed;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = [f64::NAN, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 2.0];
+        for case in 0..300 {
+            let t = 1 + (next() % 6) as usize;
+            let n = 1 + (next() % 5000) as usize;
+            // Mostly small non-negative integers (ties, zeros of both signs), sometimes specials,
+            // sometimes a sample of zeros only; the first value is special in some cases.
+            let zeros_only = case % 17 == 0;
+            let x: Vec<T> = (0..t * n)
+                .map(|i| {
+                    let r = next();
+                    let v = if zeros_only {
+                        if r % 2 == 0 {
+                            0.0
+                        } else {
+                            -0.0
+                        }
+                    } else if r % 97 == 0 || (i == 0 && case % 5 == 0) {
+                        specials[(r >> 8) as usize % specials.len()]
+                    } else {
+                        ((r >> 8) % 7) as f64 - (case % 3) as f64
+                    };
+                    T::from_f64(v)
+                })
+                .collect();
+            for thr in [-1.0, 0.0, 2.5] {
+                let thr = T::from_f64(thr);
+                let (want, got) = (scan_scores(&x, t, n, thr), float_scores(&x, t, n, thr));
+                let bits = |s: &[T]| s.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>();
+                let nan = |s: &[T]| s.iter().map(|v| v.to_f64().is_nan()).collect::<Vec<_>>();
+                assert_eq!(nan(&got), nan(&want), "case {case} NaNs");
+                let keep = |s: &[T]| {
+                    bits(s)
+                        .into_iter()
+                        .zip(nan(s))
+                        .map(|(b, n)| if n { 0 } else { b })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(keep(&got), keep(&want), "case {case} t={t} n={n}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_scores_equal_the_two_pass_scan() {
+        check::<f32>(1);
+        check::<f64>(2);
+        check::<f16>(3);
     }
 }
