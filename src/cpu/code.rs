@@ -168,20 +168,25 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
     // the same comparisons and moves (the order depends only on the comparisons), without the
     // indirect loads. 32-bit indices where they fit.
     if u32::try_from(x.len()).is_ok() {
-        let mut order: Vec<(T, u32)> = x.iter().enumerate().map(|(j, &v)| (v, j as u32)).collect();
-        introsort::sort(&mut order, &|p: (T, u32), q: (T, u32)| p.0 > q.0);
+        let order = by_value(x, |j| j as u32);
         order
             .iter()
             .enumerate()
             .for_each(|(r, &(_, j))| spike(r, j as usize));
     } else {
-        let mut order: Vec<(T, usize)> = x.iter().copied().zip(0..).collect();
-        introsort::sort(&mut order, &|p: (T, usize), q: (T, usize)| p.0 > q.0);
+        let order = by_value(x, |j| j);
         order
             .iter()
             .enumerate()
             .for_each(|(r, &(_, j))| spike(r, j));
     }
+}
+
+/// `(x[j], index(j))` sorted by value, largest first, by libstdc++'s introsort.
+fn by_value<T: Element, I: Copy>(x: &[T], index: impl Fn(usize) -> I) -> Vec<(T, I)> {
+    let mut order: Vec<(T, I)> = x.iter().enumerate().map(|(j, &v)| (v, index(j))).collect();
+    introsort::sort(&mut order, &|p: (T, I), q: (T, I)| p.0 > q.0);
+    order
 }
 
 /// Spike times of every sample of `input` (`n` features per sample), in input order.

@@ -445,13 +445,13 @@ impl<A: Acc> SparseKernel<A> {
         pix.resize(p_total * self.padded, A::zero());
         cursor.resize(g.channels * g.kh, 0);
         // Spike frames with windows up to 64 wide: each input row as a bit set in padded
-        // coordinates, so a window's spikes are one shifted word (see `window_bits`).
-        let words = RowBits::new(g);
-        if let Some(rb) = words.filter(|_| *binary) {
+        // coordinates, so a window's spikes are one shifted word (`RowBits::window`).
+        let row_bits = RowBits::new(g).filter(|_| *binary);
+        if let Some(rb) = row_bits {
             rb.fill(bits, rows, nz, g);
         }
         for i in 0..g.oh {
-            if let Some(rb) = words.filter(|_| *binary) {
+            if let Some(rb) = row_bits {
                 for j in 0..g.ow {
                     list.clear();
                     for c in 0..g.channels {
@@ -841,15 +841,7 @@ fn sum_chunk<A: Acc, const N: usize>(
 mod tests {
     use super::*;
 
-    fn rng(seed: u64) -> impl FnMut() -> u64 {
-        let mut state = seed;
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
-    }
+    use crate::cpu::xorshift as rng;
 
     fn geometry(c: usize, h: usize, w: usize, o: usize, k: (usize, usize)) -> Geometry {
         Geometry {

@@ -324,13 +324,8 @@ mod tests {
 
     #[test]
     fn register_runs_sum_like_the_plain_loop() {
-        let mut state = 7u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.3
-        };
+        let mut bits = crate::cpu::xorshift(7);
+        let mut next = move || (bits() >> 11) as f64 / (1u64 << 53) as f64 - 0.3;
         for (h, w, k, pad) in [
             (28, 28, 7, Expand4::new(3, 3, 3, 3)),
             (5, 3, 3, Expand4::new(0, 2, 1, 0)),

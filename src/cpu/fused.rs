@@ -413,13 +413,7 @@ mod tests {
     /// `p <= lo` implies it is not, for thresholds at, just around and far from the sums.
     #[test]
     fn decision_bounds_are_sound_for_any_summation_order() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::cpu::xorshift(0x9e37_79b9_7f4a_7c15);
         let sum = |v: &[f32]| v.iter().fold(0f32, |a, b| a + b);
         let mut decided = 0;
         for case in 0..3000 {

@@ -17,6 +17,19 @@ pub(crate) mod stdp;
 pub(crate) mod wta;
 pub(crate) mod zca;
 
+/// A xorshift64 generator (shifts 13, 7, 17) for the kernels' unit tests: random inputs without
+/// a dependency, the same sequence for a seed on every machine.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// Whether the CPU runs AVX2 and FMA code. The library is built for baseline x86-64; the hot
 /// loops have `#[target_feature(enable = "avx2,fma")]` copies chosen by this check (their
 /// arithmetic is the same: Rust never contracts a product and a sum into an FMA by itself).

@@ -262,13 +262,8 @@ mod sparse_tests {
 
     #[test]
     fn sparse_selection_equals_the_dense_one() {
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut bits = crate::cpu::xorshift(0x1234_5678_9abc_def1);
+        let mut next = move |n: u64| bits() % n;
         for case in 0..300 {
             let (c, h, w) = (
                 1 + next(6) as usize,
@@ -328,13 +323,7 @@ mod tests {
     }
 
     fn check<T: FloatArith>(seed: u64) {
-        let mut state = seed;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::cpu::xorshift(seed);
         let specials = [f64::NAN, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 2.0];
         for case in 0..300 {
             let t = 1 + (next() % 6) as usize;
@@ -346,12 +335,12 @@ mod tests {
                 .map(|i| {
                     let r = next();
                     let v = if zeros_only {
-                        if r % 2 == 0 {
+                        if r.is_multiple_of(2) {
                             0.0
                         } else {
                             -0.0
                         }
-                    } else if r % 97 == 0 || (i == 0 && case % 5 == 0) {
+                    } else if r.is_multiple_of(97) || (i == 0 && case % 5 == 0) {
                         specials[(r >> 8) as usize % specials.len()]
                     } else {
                         ((r >> 8) % 7) as f64 - (case % 3) as f64
