@@ -155,15 +155,59 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
     }
     let greater = x.iter().filter(|&&v| v > mn).count();
     let scale = end / greater as f32;
-    let mut spike = |r: usize, j: usize| {
-        tau[j] = if r < greater {
-            to_u16(r as f32 * scale)
-        } else {
-            // Minimum-valued features never spike. The original computes `r·scale` in u16 and
-            // lets it wrap for large inputs, so some of them fire (spec §14.4); we do not.
-            time as u32
-        };
-    };
+    // Minimum-valued features never spike. The original computes `r·scale` in u16 and lets it
+    // wrap for large inputs, so some of them fire (spec §14.4); we do not.
+    let time_of = |r: usize| to_u16(r as f32 * scale);
+    if !ranks_in_any_order(x, mn, time as u32, time_of, tau) {
+        ranks_in_introsort_order(x, greater, time as u32, time_of, tau);
+    }
+}
+
+/// Spike times from a fast sort of the features above the minimum only. Which of several equal
+/// values gets which rank follows the original's introsort, but that only shows when their ranks
+/// fall into two time bins; then this returns `false` (leaving `tau` to be overwritten) and the
+/// caller replays the introsort. Everywhere else the ranks and so the times are the same.
+fn ranks_in_any_order<T: Element>(
+    x: &[T],
+    mn: T,
+    time: u32,
+    time_of: impl Fn(usize) -> u32,
+    tau: &mut [u32],
+) -> bool {
+    if u32::try_from(x.len()).is_err() {
+        return false;
+    }
+    let mut order: Vec<(T, u32)> = (0u32..)
+        .zip(x)
+        .filter(|&(_, &v)| v > mn)
+        .map(|(j, &v)| (v, j))
+        .collect();
+    // NaN is rejected before coding, so the order is total.
+    order.sort_unstable_by(|p, q| q.0.partial_cmp(&p.0).unwrap_or(std::cmp::Ordering::Equal));
+    let split_tie = order
+        .windows(2)
+        .enumerate()
+        .any(|(r, w)| w[0].0 == w[1].0 && time_of(r) != time_of(r + 1));
+    if split_tie {
+        return false;
+    }
+    tau.fill(time);
+    for (r, &(_, j)) in order.iter().enumerate() {
+        tau[j as usize] = time_of(r);
+    }
+    true
+}
+
+/// Spike times from the original's order: all features sorted by value by libstdc++'s introsort,
+/// which decides where equal values land.
+fn ranks_in_introsort_order<T: Element>(
+    x: &[T],
+    greater: usize,
+    time: u32,
+    time_of: impl Fn(usize) -> u32,
+    tau: &mut [u32],
+) {
+    let mut spike = |r: usize, j: usize| tau[j] = if r < greater { time_of(r) } else { time };
     // The original sorts feature indices by value; sorting (value, index) pairs by value makes
     // the same comparisons and moves (the order depends only on the comparisons), without the
     // indirect loads. 32-bit indices where they fit.
@@ -387,6 +431,46 @@ mod tests {
         assert_eq!(latencies(&x, 10, 5, false), [5, 4, 3, 3, 2, 2, 1, 1, 0, 0]);
         let x: Vec<u8> = (0..10).collect();
         assert_eq!(latencies(&x, 10, 5, false), [5, 4, 3, 3, 2, 2, 1, 1, 0, 0]);
+    }
+
+    /// The fast rank path must give the introsort order's times whether it keeps its result
+    /// (ties inside one bin) or hands over (a tie across bins).
+    #[test]
+    fn ranks_in_any_order_match_the_introsort_order() {
+        let mut next = crate::cpu::xorshift(0x5eed);
+        let (mut kept, mut handed_over) = (0, 0);
+        for case in 0..400 {
+            let n = 1 + (next() % 700) as usize;
+            let levels = [2, 5, 40, 1 << 20][case % 4];
+            let x: Vec<f32> = (0..n)
+                .map(|_| (next() % levels) as f32 * if case % 3 == 0 { -0.5 } else { 0.25 })
+                .collect();
+            let time = 1 + (next() % 20) as usize;
+            let (mut fast, mut exact) = (vec![0; n], vec![0; n]);
+            sample_latencies(&x, time, true, &mut fast);
+            let mn = x.iter().copied().fold(f32::INFINITY, f32::min);
+            if x.iter().all(|&v| v == mn) {
+                continue;
+            }
+            let greater = x.iter().filter(|&&v| v > mn).count();
+            let scale = (time as f32 + 1e-5) / greater as f32;
+            let time_of = |r: usize| to_u16(r as f32 * scale);
+            ranks_in_introsort_order(&x, greater, time as u32, time_of, &mut exact);
+            assert_eq!(
+                fast, exact,
+                "case {case}: n {n}, levels {levels}, time {time}"
+            );
+            let mut probe = vec![0; n];
+            if ranks_in_any_order(&x, mn, time as u32, time_of, &mut probe) {
+                kept += 1;
+            } else {
+                handed_over += 1;
+            }
+        }
+        assert!(
+            kept > 50 && handed_over > 50,
+            "kept {kept}, handed over {handed_over}"
+        );
     }
 
     #[test]
