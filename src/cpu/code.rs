@@ -155,10 +155,8 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
     }
     let greater = x.iter().filter(|&&v| v > mn).count();
     let scale = end / greater as f32;
-    // Minimum-valued features never spike. The original computes `r·scale` in u16 and lets it
-    // wrap for large inputs, so some of them fire (spec §14.4); we do not.
     let time_of = |r: usize| to_u16(r as f32 * scale);
-    if !ranks_in_any_order(x, mn, time as u32, time_of, tau) {
+    if !ranks_in_any_order(x, mn, greater, time as u32, time_of, tau) {
         ranks_in_introsort_order(x, greater, time as u32, time_of, tau);
     }
 }
@@ -170,6 +168,7 @@ fn sample_latencies<T: Latency>(x: &[T], time: usize, sort: bool, tau: &mut [u32
 fn ranks_in_any_order<T: Element>(
     x: &[T],
     mn: T,
+    greater: usize,
     time: u32,
     time_of: impl Fn(usize) -> u32,
     tau: &mut [u32],
@@ -177,11 +176,13 @@ fn ranks_in_any_order<T: Element>(
     if u32::try_from(x.len()).is_err() {
         return false;
     }
-    let mut order: Vec<(T, u32)> = (0u32..)
-        .zip(x)
-        .filter(|&(_, &v)| v > mn)
-        .map(|(j, &v)| (v, j))
-        .collect();
+    let mut order: Vec<(T, u32)> = Vec::with_capacity(greater);
+    order.extend(
+        (0u32..)
+            .zip(x)
+            .filter(|&(_, &v)| v > mn)
+            .map(|(j, &v)| (v, j)),
+    );
     // NaN is rejected before coding, so the order is total.
     order.sort_unstable_by(|p, q| q.0.partial_cmp(&p.0).unwrap_or(std::cmp::Ordering::Equal));
     let split_tie = order
@@ -191,6 +192,8 @@ fn ranks_in_any_order<T: Element>(
     if split_tie {
         return false;
     }
+    // Minimum-valued features never spike. The original computes `r·scale` in u16 and lets it
+    // wrap for large inputs, so some of them fire (spec §14.4); we do not.
     tau.fill(time);
     for (r, &(_, j)) in order.iter().enumerate() {
         tau[j as usize] = time_of(r);
@@ -207,6 +210,7 @@ fn ranks_in_introsort_order<T: Element>(
     time_of: impl Fn(usize) -> u32,
     tau: &mut [u32],
 ) {
+    // Ranks from `greater` on are the minimum-valued features: they never spike (spec §14.4).
     let mut spike = |r: usize, j: usize| tau[j] = if r < greater { time_of(r) } else { time };
     // The original sorts feature indices by value; sorting (value, index) pairs by value makes
     // the same comparisons and moves (the order depends only on the comparisons), without the
@@ -461,7 +465,7 @@ mod tests {
                 "case {case}: n {n}, levels {levels}, time {time}"
             );
             let mut probe = vec![0; n];
-            if ranks_in_any_order(&x, mn, time as u32, time_of, &mut probe) {
+            if ranks_in_any_order(&x, mn, greater, time as u32, time_of, &mut probe) {
                 kept += 1;
             } else {
                 handed_over += 1;
