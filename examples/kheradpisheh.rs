@@ -97,8 +97,7 @@ pub fn run(args: &Args) -> Res<f64> {
     common::dump_features(args, &train_f, &data, &test_f)?;
 
     let phase = Phase::start("linear classifier");
-    let pred =
-        spyker::runtime::install(|| linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4))?;
+    let pred = spyker::runtime::install(|| linear_svm(train_f, &data.train_y, test_f.view(), 2.4))?;
     phase.end(data.train_y.len());
     let acc = accuracy(&pred, &data.test_y);
     common::report("kheradpisheh", acc, total.elapsed().as_secs_f64());

@@ -108,9 +108,8 @@ pub fn run(args: &Args) -> Res<f64> {
     let acc = accuracy(&pred, &data.test_y);
     if !args.no_linear {
         let phase = Phase::start("linear SVM");
-        let pred = spyker::runtime::install(|| {
-            linear_svm(train_f.view(), &data.train_y, test_f.view(), 2.4)
-        })?;
+        let pred =
+            spyker::runtime::install(|| linear_svm(train_f, &data.train_y, test_f.view(), 2.4))?;
         phase.end(data.train_y.len());
         println!(
             "linear SVM: test accuracy {:.2} %",

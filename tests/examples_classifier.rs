@@ -69,9 +69,56 @@ fn rbf_svm_matches_sklearn() {
 }
 
 #[test]
+fn zero_columns_are_dropped_without_changing_the_model() {
+    let s = syn();
+    let (n, d) = s.trx.dim();
+    // Zero columns first, between and last; the test set gets values there, which a dropped
+    // feature (weight exactly 0) must ignore.
+    let slots = [0, d / 2, d / 2, d];
+    let widen = |x: &Array2<f64>, fill: f64| {
+        let mut cols: Vec<Array2<f64>> = Vec::new();
+        let mut at = 0;
+        for &slot in &slots {
+            cols.push(x.slice(ndarray::s![.., at..slot]).to_owned());
+            cols.push(Array2::from_elem((x.nrows(), 1), fill));
+            at = slot;
+        }
+        let views: Vec<_> = cols.iter().map(|c| c.view()).collect();
+        ndarray::concatenate(ndarray::Axis(1), &views).unwrap()
+    };
+    let wide = widen(&s.trx, 0.0);
+    assert_eq!(wide.dim(), (n, d + slots.len()));
+    let (compact, keep) = classify::drop_zero_columns(wide.clone());
+    assert_eq!(
+        compact, s.trx,
+        "compaction must give back the original matrix"
+    );
+    assert_eq!(keep.unwrap().len(), d);
+    let plain = linear_svm(s.trx.clone(), &s.try_, s.tex.view(), 2.4).unwrap();
+    let widened = linear_svm(wide, &s.try_, widen(&s.tex, 5.0).view(), 2.4).unwrap();
+    assert_eq!(plain, widened);
+    // A matrix with no zero column (or only zero columns) is left as it is.
+    let (same, keep) = classify::drop_zero_columns(s.trx.clone());
+    assert!(keep.is_none() && same == s.trx);
+    let (zeros, keep) = classify::drop_zero_columns(Array2::zeros((3, 4)));
+    assert!(keep.is_none() && zeros.dim() == (3, 4));
+    // Rows sliced off the front leave a storage offset that the in-place compaction must honour.
+    let rows = with_zero_column(&s.trx).slice_move(ndarray::s![1.., ..]);
+    let (c, keep) = classify::drop_zero_columns(rows);
+    assert_eq!(c, s.trx.slice(ndarray::s![1.., ..]));
+    assert_eq!(keep.unwrap(), (1..=d).collect::<Vec<_>>());
+}
+
+/// `x` with one zero column in front.
+fn with_zero_column(x: &Array2<f64>) -> Array2<f64> {
+    let z = Array2::zeros((x.nrows(), 1));
+    ndarray::concatenate(ndarray::Axis(1), &[z.view(), x.view()]).unwrap()
+}
+
+#[test]
 fn linear_classifier_close_to_sklearn() {
     let s = syn();
-    let pred = linear_svm(s.trx.view(), &s.try_, s.tex.view(), 2.4).unwrap();
+    let pred = linear_svm(s.trx.clone(), &s.try_, s.tex.view(), 2.4).unwrap();
     let lr = labels(&s.g.get("syn__logistic_pred"));
     let svc = labels(&s.g.get("syn__linear_svc_pred"));
     let (ours, lr_acc, svc_acc) = (
@@ -119,6 +166,6 @@ fn classifier_errors() {
     assert!(e.contains("two classes"), "{e}");
     let e = Pca::fit(x.view(), 5, 0).err().unwrap();
     assert!(e.contains("components"), "{e}");
-    let e = linear_svm(x.view(), &[0, 1], x.view(), 1.0).err().unwrap();
+    let e = linear_svm(x.clone(), &[0, 1], x.view(), 1.0).err().unwrap();
     assert!(e.contains("one label per sample"), "{e}");
 }
