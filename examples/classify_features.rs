@@ -20,9 +20,9 @@ fn labels(t: &spyker::Tensor) -> Result<Vec<usize>, String> {
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args
-        .first()
-        .ok_or("usage: classify_features FILE.npz [--linear] [--threads N]")?;
+    let path = args.first().ok_or(
+        "usage: classify_features FILE.npz [--linear | --linear-only] [--limit N] [--threads N]",
+    )?;
     let linear_only = args.iter().any(|a| a == "--linear-only");
     let linear = linear_only || args.iter().any(|a| a == "--linear");
     let flag = |name: &str| -> Result<Option<usize>, String> {

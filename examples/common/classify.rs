@@ -280,17 +280,17 @@ pub fn linear_svm(
         ));
     }
     let (train, keep) = drop_zero_columns(train);
-    let test = match &keep {
-        Some(cols) => test.select(Axis(1), cols),
-        None => test.to_owned(),
-    };
     let targets: Array1<usize> = train_y.iter().copied().collect();
     let model = linfa_logistic::MultiLogisticRegression::default()
         .alpha(1.0 / c)
         .max_iterations(100)
         .fit(&Dataset::new(train, targets))
         .map_err(|e| format!("linear classifier: {e}"))?;
-    Ok(model.predict(&test).to_vec())
+    let pred = match &keep {
+        Some(cols) => model.predict(&test.select(Axis(1), cols)),
+        None => model.predict(&test),
+    };
+    Ok(pred.to_vec())
 }
 
 /// Removes the columns that are zero in every training row, in place; returns the kept column
@@ -311,7 +311,12 @@ pub fn drop_zero_columns(train: Array2<f64>) -> (Array2<f64>, Option<Vec<usize>>
         return (train, None);
     }
     let k = keep.len();
-    let train = train.as_standard_layout().into_owned();
+    // `as_standard_layout` would borrow, and `into_owned` then copy, an array already in order.
+    let train = if train.is_standard_layout() {
+        train
+    } else {
+        train.as_standard_layout().into_owned()
+    };
     let (mut v, offset) = train.into_raw_vec_and_offset();
     let offset = offset.unwrap_or(0);
     // Entry (r, j) moves from offset + r·d + keep[j] to r·k + j: never past its source, and
