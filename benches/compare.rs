@@ -4,7 +4,7 @@
 //! `scripts/bench/compare.sh` runs it next to the original and prints the ratios.
 //!
 //! Pipelines use the fused rank-coded fast path where its preconditions hold (spike times,
-//! `conv_fire_times`, `pool_times`); `*_dense` entries time the straightforward dense path.
+//! `conv_fire_pool_times`); `*_dense` entries time the straightforward dense path.
 
 use spyker::{Code, Conv, DType, Device, DoG, DoGFilter, LoG, STDPConfig, Tensor};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -238,13 +238,11 @@ fn main() {
     // Layer 1 of Rezghi on spike times: code → times → conv+fire → pool, all without frames.
     let rezghi_l1_times = |c1: &Conv, x: &Tensor| {
         let s = times_of(log.forward(x).unwrap());
-        let t1 = c1.forward_fire_times(&s, T, 16.0).unwrap();
-        spyker::pool_times(&t1, T, 2, None, 0).unwrap()
+        c1.forward_fire_pool_times(&s, T, 16.0, 2, None, 0).unwrap()
     };
     let kh_l1_times = |x: &Tensor| {
         let s = times_of(dog.forward(x).unwrap());
-        let t = k1.forward_fire_times(&s, T, 10.0).unwrap();
-        spyker::pool_times(&t, T, 2, None, 1).unwrap()
+        k1.forward_fire_pool_times(&s, T, 10.0, 2, None, 1).unwrap()
     };
 
     type Work<'a> = Box<dyn FnMut() + 'a>;
@@ -283,8 +281,7 @@ fn main() {
             "rezghi_forward",
             Box::new(|| {
                 let p1 = rezghi_l1_times(&c1, &x);
-                let t2 = c2.forward_fire_times(&p1, T, 5.0).unwrap();
-                let p2 = spyker::pool_times(&t2, T, 3, None, 0).unwrap();
+                let p2 = c2.forward_fire_pool_times(&p1, T, 5.0, 3, None, 0).unwrap();
                 let f: Vec<u8> = p2
                     .to_vec::<u8>()
                     .unwrap()
@@ -312,8 +309,7 @@ fn main() {
             "kheradpisheh_forward",
             Box::new(|| {
                 let p1 = kh_l1_times(&x);
-                let t2 = k2.forward_fire_times(&p1, T, 1.0).unwrap();
-                let p2 = spyker::pool_times(&t2, T, 2, None, 1).unwrap();
+                let p2 = k2.forward_fire_pool_times(&p1, T, 1.0, 2, None, 1).unwrap();
                 // Max over time of cumulative spikes: fired at all.
                 let f: Vec<u8> = p2
                     .to_vec::<u8>()
@@ -328,10 +324,10 @@ fn main() {
             "mozafari_forward",
             Box::new(|| {
                 let s = times_of(dog6.forward(&x).unwrap());
-                let t1 = m1.forward_fire_times(&s, T, 15.0).unwrap();
-                let p1 = spyker::pool_times(&t1, T, 2, Some(2.into()), 1).unwrap();
-                let t2 = m2.forward_fire_times(&p1, T, 10.0).unwrap();
-                let p2 = spyker::pool_times(&t2, T, 3, Some(3.into()), 1).unwrap();
+                let p1 = m1.forward_fire_pool_times(&s, T, 15.0, 2, None, 1).unwrap();
+                let p2 = m2
+                    .forward_fire_pool_times(&p1, T, 10.0, 3, None, 1)
+                    .unwrap();
                 let pot = m3
                     .forward_infinite(&spyker::times_to_spikes(&p2, T).unwrap(), 0.0)
                     .unwrap();

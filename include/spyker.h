@@ -559,6 +559,21 @@ spk_status spk_pool_times(const struct spk_tensor *times,
                           const size_t *pad,
                           struct spk_tensor **out);
 
+// `spk_pool_times(spk_conv_fire_times(times, time, kernel, stride, pad, threshold), time,
+// pool_kernel, pool_stride, pool_pad)` in one pass, without the convolution outputs that no
+// pooling window reads: same arguments (`pool_stride` NULL = `pool_kernel`, `pool_pad` NULL =
+// none), errors and result, `u8 [B, K, H'', W'']` through `out` (caller frees it).
+spk_status spk_conv_fire_pool_times(const struct spk_tensor *times,
+                                    size_t time,
+                                    const struct spk_tensor *kernel,
+                                    const size_t *stride,
+                                    const size_t *pad,
+                                    double threshold,
+                                    const size_t *pool_kernel,
+                                    const size_t *pool_stride,
+                                    const size_t *pool_pad,
+                                    struct spk_tensor **out);
+
 // `infinite(convolve(input, kernel, stride, pad), value)` computing only the last time step's
 // convolution (the others are `value`): same arguments and result, bit for bit, as
 // `spk_convolve` followed by `spk_infinite`, with `1/T` of the work. Returns
@@ -590,6 +605,18 @@ spk_status spk_conv_forward_fire_times(const struct spk_conv *conv,
                                        size_t time,
                                        double threshold,
                                        struct spk_tensor **out);
+
+// `spk_conv_fire_pool_times` with the layer's kernel, stride and padding: the layer's first
+// firing times, rank-pooled (`pool_stride` NULL = `pool_kernel`, `pool_pad` NULL = none),
+// `u8 [B, K, H'', W'']`. The caller frees `*out`.
+spk_status spk_conv_forward_fire_pool_times(const struct spk_conv *conv,
+                                            const struct spk_tensor *times,
+                                            size_t time,
+                                            double threshold,
+                                            const size_t *pool_kernel,
+                                            const size_t *pool_stride,
+                                            const size_t *pool_pad,
+                                            struct spk_tensor **out);
 
 // One STDP training step of a convolution layer on input spikes `input` `[B, T, C, H, W]` (or
 // `[T, C, H, W]`), exactly the composition the reference networks run per batch:

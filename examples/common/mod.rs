@@ -316,7 +316,8 @@ pub fn features(
 }
 
 /// One layer on first-spike times: `gather(pool(fire(conv(scatter(times)), threshold)))`
-/// exactly, through `Conv::forward_fire_times` and `spyker::pool_times` (no `T` frames).
+/// exactly, through `Conv::forward_fire_pool_times` (no `T` frames, and only the convolution
+/// outputs the pooling reads).
 pub fn fire_pool_times(
     conv: &Conv,
     times: &Tensor,
@@ -324,8 +325,7 @@ pub fn fire_pool_times(
     pool: usize,
     pad: usize,
 ) -> spyker::Result<Tensor> {
-    let fired = conv.forward_fire_times(times, 15, threshold)?;
-    spyker::pool_times(&fired, 15, pool, None, pad)
+    conv.forward_fire_pool_times(times, 15, threshold, pool, None, pad)
 }
 
 /// Writes the classifier inputs so both libraries' features can go through one classifier

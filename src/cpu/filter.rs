@@ -90,7 +90,7 @@ pub(crate) struct Geometry {
 }
 
 /// Outputs of one row computed together, in registers ([`correlate`]).
-const RUN: usize = 8;
+const RUN: usize = 16;
 
 /// Row length of [`pad_plane`]'s result: the padded width plus [`RUN`] zero columns, so that the
 /// last run of a row may read past the padded width without a bounds test.
@@ -132,8 +132,9 @@ fn correlate<const N: usize>(
     correlate_body(padded, kernels, g, out)
 }
 
-/// [`correlate_body`] with AVX intrinsics: a run of 8 outputs is two `__m256d` per kernel; a
-/// product then a sum per tap, as in the portable body.
+/// [`correlate_body`] with AVX intrinsics: a run of 16 outputs is four `__m256d` per kernel
+/// (eight independent sums for a DoG/LoG pair, enough to hide the latency of the adds); a product
+/// then a sum per tap, as in the portable body.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn correlate_avx2<const N: usize>(
@@ -143,34 +144,39 @@ unsafe fn correlate_avx2<const N: usize>(
     out: &mut [Vec<f64>; N],
 ) {
     use std::arch::x86_64::*;
-    const { assert!(RUN == 8) };
+    const { assert!(RUN == 16) };
     let pw = padded_width(g);
     let rows = g.oh + g.k - 1;
     assert!(padded.len() >= rows * pw && kernels.iter().all(|k| k.len() >= g.k * g.k));
     assert!(out.iter().all(|o| o.len() >= g.oh * g.ow));
     for oy in 0..g.oh {
         for x0 in (0..g.ow).step_by(RUN) {
-            let mut lo = [_mm256_setzero_pd(); N];
-            let mut hi = [_mm256_setzero_pd(); N];
+            let mut acc = [[_mm256_setzero_pd(); 4]; N];
             for ky in 0..g.k {
                 let prow = padded.as_ptr().add((oy + ky) * pw + x0);
                 for kx in 0..g.k {
-                    // SAFETY: x0 + kx + 8 <= ow - 1 + k - 1 + 8 < pw: inside the row (asserted
+                    // SAFETY: x0 + kx + 16 <= ow - 1 + k - 1 + 16 < pw: inside the row (asserted
                     // sizes; padded_width adds RUN columns).
-                    let a = _mm256_loadu_pd(prow.add(kx));
-                    let b = _mm256_loadu_pd(prow.add(kx + 4));
+                    let src = [
+                        _mm256_loadu_pd(prow.add(kx)),
+                        _mm256_loadu_pd(prow.add(kx + 4)),
+                        _mm256_loadu_pd(prow.add(kx + 8)),
+                        _mm256_loadu_pd(prow.add(kx + 12)),
+                    ];
                     for n in 0..N {
                         let kv = _mm256_set1_pd(*kernels[n].get_unchecked(ky * g.k + kx));
-                        lo[n] = _mm256_add_pd(lo[n], _mm256_mul_pd(a, kv));
-                        hi[n] = _mm256_add_pd(hi[n], _mm256_mul_pd(b, kv));
+                        for (a, x) in acc[n].iter_mut().zip(src) {
+                            *a = _mm256_add_pd(*a, _mm256_mul_pd(x, kv));
+                        }
                     }
                 }
             }
             let n_out = RUN.min(g.ow - x0);
             for n in 0..N {
                 let mut run = [0.0f64; RUN];
-                _mm256_storeu_pd(run.as_mut_ptr(), lo[n]);
-                _mm256_storeu_pd(run.as_mut_ptr().add(4), hi[n]);
+                for (q, a) in acc[n].iter().enumerate() {
+                    _mm256_storeu_pd(run.as_mut_ptr().add(4 * q), *a);
+                }
                 out[n][oy * g.ow + x0..][..n_out].copy_from_slice(&run[..n_out]);
             }
         }

@@ -266,12 +266,172 @@ pub(super) fn decision_bounds(m: u32, thr: f32) -> (f32, f32) {
     (lo32, hi32)
 }
 
+/// The first-crossing search of one sample's output pixels (per-thread state: the field, the
+/// potentials and the list of neurons within rounding of the threshold).
+struct Search<'a> {
+    tin: &'a [u8],
+    kt: &'a [f32],
+    kernel: &'a [f32],
+    g: &'a Geometry,
+    thr: f32,
+    bounds: &'a [(f32, f32)],
+    avx2: bool,
+    field: Field,
+    pot: Vec<f32>,
+    unsure: Vec<usize>,
+    candidates: Vec<u32>,
+    capped: Vec<u32>,
+    fired_capped: Vec<u32>,
+    /// Neurons decided by their exact f32 sum so far.
+    exact: usize,
+}
+
+impl<'a> Search<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        tin: &'a [u8],
+        kt: &'a [f32],
+        kernel: &'a [f32],
+        g: &'a Geometry,
+        time: usize,
+        (thr, bounds): (f32, &'a [(f32, f32)]),
+        avx2: bool,
+    ) -> Search<'a> {
+        Search {
+            tin,
+            kt,
+            kernel,
+            g,
+            thr,
+            bounds,
+            avx2,
+            field: Field::new(time),
+            pot: vec![0f32; g.outputs],
+            unsure: Vec::new(),
+            candidates: Vec::new(),
+            capped: vec![0; time + 1],
+            fired_capped: vec![0; time + 1],
+            exact: 0,
+        }
+    }
+
+    /// `res[o]`: the first step `t < cap[o]` at which channel `o` of output pixel `pix` fires,
+    /// or `time` (never) when it does not fire before `cap[o]`. With every cap at `time` this is
+    /// the plain first firing time; a smaller cap (the earliest time already found in a pooling
+    /// window) lets the search skip channels, and stop at steps, that cannot lower the window's
+    /// minimum.
+    ///
+    /// The active inputs of the receptive field are bucketed by spike time; the potentials of
+    /// all channels grow bucket by bucket (one contiguous kernel row per input) and are tested
+    /// after each step that added something, until no channel can fire before its cap.
+    fn pixel(&mut self, pix: (usize, usize), cap: &[u8], res: &mut [u8]) {
+        let o = self.g.outputs;
+        let rf = self.g.channels * self.g.kh * self.g.kw;
+        let time = self.field.buckets.len();
+        let never = time as u8;
+        self.field.fill(self.tin, self.g, pix);
+        self.pot.fill(0.0);
+        res.fill(never);
+        // A channel that has fired, or whose cap has passed, gets the potential −∞ (adding finite
+        // weights keeps it there), so one vector comparison per eight channels finds the few
+        // channels to look at after a step. How many channels are still open is counted from
+        // the caps: `capped[c]` channels have cap `c`, `fired_capped[c]` of them have fired.
+        self.capped[..=time].fill(0);
+        self.fired_capped[..=time].fill(0);
+        for &c in cap {
+            self.capped[c as usize] += 1;
+        }
+        let (mut fired, mut closed, mut bound) = (0usize, 0usize, 0usize);
+        let mut m = 0;
+        for (t, bucket) in self.field.buckets.iter().enumerate() {
+            // Without new inputs the potentials, bounds and exact sums are unchanged.
+            if bucket.is_empty() && t > 0 {
+                continue;
+            }
+            for &r in bucket {
+                let r = r as usize;
+                add_row(self.avx2, &mut self.pot, &self.kt[r * o..(r + 1) * o]);
+            }
+            m += bucket.len();
+            let (lo, hi) = self.bounds[m];
+            let tt = t as u8;
+            above(self.avx2, &self.pot, lo, &mut self.candidates);
+            self.unsure.clear();
+            for &oo in &self.candidates {
+                let oo = oo as usize;
+                if cap[oo] <= tt {
+                    self.pot[oo] = f32::NEG_INFINITY;
+                } else if self.pot[oo] > hi {
+                    res[oo] = tt;
+                    self.pot[oo] = f32::NEG_INFINITY;
+                    self.fired_capped[cap[oo] as usize] += 1;
+                    fired += 1;
+                } else {
+                    self.unsure.push(oo);
+                }
+            }
+            for i in 0..self.unsure.len() {
+                let oo = self.unsure[i];
+                let row = &self.kernel[oo * rf..(oo + 1) * rf];
+                if self.field.exact(row, t) > self.thr {
+                    res[oo] = tt;
+                    self.pot[oo] = f32::NEG_INFINITY;
+                    self.fired_capped[cap[oo] as usize] += 1;
+                    fired += 1;
+                }
+            }
+            self.exact += self.unsure.len();
+            // Channels with cap <= t + 1 cannot fire at a later step before their cap.
+            while bound < (t + 1).min(time) {
+                bound += 1;
+                closed += (self.capped[bound] - self.fired_capped[bound]) as usize;
+            }
+            if fired + closed >= o {
+                break;
+            }
+        }
+    }
+}
+
+/// The indices of the entries of `pot` above `lo`, in increasing order, into `out`.
+#[inline(always)]
+fn above(avx2: bool, pot: &[f32], lo: f32, out: &mut Vec<u32>) {
+    out.clear();
+    let mut start = 0;
+    #[cfg(target_arch = "x86_64")]
+    if avx2 {
+        // SAFETY: only called with `avx2` true when the CPU reports AVX2.
+        start = unsafe { above_avx2(pot, lo, out) };
+    }
+    let _ = avx2;
+    for (i, p) in pot.iter().enumerate().skip(start) {
+        if *p > lo {
+            out.push(i as u32);
+        }
+    }
+}
+
+/// [`above`] for the whole groups of eight; returns where the scalar tail starts.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn above_avx2(pot: &[f32], lo: f32, out: &mut Vec<u32>) -> usize {
+    use std::arch::x86_64::*;
+    let l = _mm256_set1_ps(lo);
+    let groups = pot.len() / 8;
+    for g in 0..groups {
+        // SAFETY: g * 8 + 8 <= pot.len().
+        let v = _mm256_loadu_ps(pot.as_ptr().add(g * 8));
+        let mut mask = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GT_OQ>(v, l)) as u32;
+        while mask != 0 {
+            out.push((g * 8) as u32 + mask.trailing_zeros());
+            mask &= mask - 1;
+        }
+    }
+    groups * 8
+}
+
 /// One sample of [`conv_fire_times`]; returns how many neurons were decided by their exact f32
 /// sum.
-///
-/// Per output pixel the active inputs of the receptive field are bucketed by spike time; the
-/// potentials of all `O` channels then grow bucket by bucket (one contiguous kernel row per input)
-/// and are tested after each step that added something, until every channel has fired.
 #[allow(clippy::too_many_arguments)]
 fn sample(
     tin: &[u8],
@@ -279,67 +439,149 @@ fn sample(
     kernel: &[f32],
     g: &Geometry,
     time: usize,
-    (thr, bounds): (f32, &[(f32, f32)]),
+    thr: (f32, &[(f32, f32)]),
     avx2: bool,
     dst: &mut [u8],
 ) -> usize {
     let o = g.outputs;
-    let rf = g.channels * g.kh * g.kw;
     let plane = g.oh * g.ow;
-    let never = time as u8;
-    let mut pot = vec![0f32; o];
-    let mut res = vec![never; o];
-    let mut field = Field::new(time);
-    let mut unsure = Vec::new();
-    let mut exact = 0;
+    let mut search = Search::new(tin, kt, kernel, g, time, thr, avx2);
+    let cap = vec![time as u8; o];
+    let mut res = vec![0u8; o];
     for i in 0..g.oh {
         for j in 0..g.ow {
-            field.fill(tin, g, (i, j));
-            pot.fill(0.0);
-            res.fill(never);
-            let mut undecided = o;
-            let mut m = 0;
-            for (t, bucket) in field.buckets.iter().enumerate() {
-                // Without new inputs the potentials, bounds and exact sums are unchanged.
-                if bucket.is_empty() && t > 0 {
-                    continue;
-                }
-                for &r in bucket {
-                    let r = r as usize;
-                    add_row(avx2, &mut pot, &kt[r * o..(r + 1) * o]);
-                }
-                m += bucket.len();
-                let (lo, hi) = bounds[m];
-                unsure.clear();
-                for (oo, (p, r)) in pot.iter().zip(res.iter_mut()).enumerate() {
-                    if *r == never {
-                        if *p > hi {
-                            *r = t as u8;
-                            undecided -= 1;
-                        } else if *p > lo {
-                            unsure.push(oo);
-                        }
-                    }
-                }
-                for &oo in &unsure {
-                    let row = &kernel[oo * rf..(oo + 1) * rf];
-                    if field.exact(row, t) > thr {
-                        res[oo] = t as u8;
-                        undecided -= 1;
-                    }
-                }
-                exact += unsure.len();
-                if undecided == 0 {
-                    break;
-                }
-            }
+            search.pixel((i, j), &cap, &mut res);
             let pix = i * g.ow + j;
             for (oo, r) in res.iter().enumerate() {
                 dst[oo * plane + pix] = *r;
             }
         }
     }
-    exact
+    search.exact
+}
+
+/// Geometry of the rank pooling that follows a convolution in [`conv_fire_pool_times`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PoolGeometry {
+    pub kernel: (usize, usize),
+    pub stride: (usize, usize),
+    /// Top and left padding (padding never fires).
+    pub pad: (usize, usize),
+    /// Pooled output size.
+    pub out: (usize, usize),
+}
+
+impl PoolGeometry {
+    /// The in-bounds rows (or columns) `lo..hi` of window `i` along one axis of length `n`.
+    fn span(i: usize, kernel: usize, stride: usize, pad: usize, n: usize) -> (usize, usize) {
+        let start = (i * stride) as isize - pad as isize;
+        let lo = start.clamp(0, n as isize) as usize;
+        let hi = (start + kernel as isize).clamp(lo as isize, n as isize) as usize;
+        (lo, hi)
+    }
+}
+
+/// `pool_times(conv_fire_times(times, kernel, g, thr), pool)` without the convolution outputs
+/// that no pooling window reads, and with each window's search capped by the earliest time
+/// already found in it when windows do not overlap. Identical to the composition.
+/// `out` `[B, O, ph, pw]`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn conv_fire_pool_times(
+    times: &[u8],
+    kernel: &[f32],
+    g: &Geometry,
+    time: usize,
+    thr: f32,
+    pool: &PoolGeometry,
+    out: &mut [u8],
+) {
+    let o = g.outputs;
+    let rf = g.channels * g.kh * g.kw;
+    let kt = channel_last(kernel, o);
+    let frame_in = g.channels * g.height * g.width;
+    let (ph, pw) = pool.out;
+    let avx2 = super::avx2_fma();
+    let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
+    let disjoint = pool.stride.0 >= pool.kernel.0 && pool.stride.1 >= pool.kernel.1;
+    let never = time as u8;
+    let rows = |i| PoolGeometry::span(i, pool.kernel.0, pool.stride.0, pool.pad.0, g.oh);
+    let cols = |j| PoolGeometry::span(j, pool.kernel.1, pool.stride.1, pool.pad.1, g.ow);
+    crate::runtime::install(|| {
+        out.par_chunks_mut((o * ph * pw).max(1))
+            .enumerate()
+            .for_each(|(b, dst)| {
+                let tin = &times[b * frame_in..(b + 1) * frame_in];
+                let mut search = Search::new(tin, &kt, kernel, g, time, (thr, &bounds), avx2);
+                let mut res = vec![0u8; o];
+                if disjoint {
+                    // Each convolution output lies in at most one window: search it with the
+                    // window's minimum so far as the cap.
+                    let mut best = vec![never; o];
+                    for pi in 0..ph {
+                        for pj in 0..pw {
+                            best.fill(never);
+                            let ((y0, y1), (x0, x1)) = (rows(pi), cols(pj));
+                            for i in y0..y1 {
+                                for j in x0..x1 {
+                                    search.pixel((i, j), &best, &mut res);
+                                    best.iter_mut()
+                                        .zip(&res)
+                                        .for_each(|(b, r)| *b = (*b).min(*r));
+                                }
+                            }
+                            for (oo, v) in best.iter().enumerate() {
+                                dst[(oo * ph + pi) * pw + pj] = *v;
+                            }
+                        }
+                    }
+                } else {
+                    // Overlapping windows: every output some window reads, uncapped, then the
+                    // window minima.
+                    let cap = vec![never; o];
+                    let (mut need_r, mut need_c) = (vec![false; g.oh], vec![false; g.ow]);
+                    (0..ph).for_each(|pi| {
+                        let (y0, y1) = rows(pi);
+                        need_r[y0..y1].fill(true)
+                    });
+                    (0..pw).for_each(|pj| {
+                        let (x0, x1) = cols(pj);
+                        need_c[x0..x1].fill(true)
+                    });
+                    let plane = g.oh * g.ow;
+                    let mut full = vec![never; o * plane];
+                    for i in (0..g.oh).filter(|&i| need_r[i]) {
+                        for j in (0..g.ow).filter(|&j| need_c[j]) {
+                            search.pixel((i, j), &cap, &mut res);
+                            for (oo, r) in res.iter().enumerate() {
+                                full[oo * plane + i * g.ow + j] = *r;
+                            }
+                        }
+                    }
+                    for (src, d) in full.chunks_exact(plane).zip(dst.chunks_exact_mut(ph * pw)) {
+                        pool_plane(src, (g.oh, g.ow), pool, never, d);
+                    }
+                }
+                EXACT_SUMS.fetch_add(search.exact, Ordering::Relaxed);
+            });
+    });
+}
+
+/// The earliest time of each window of one `[h, w]` plane (padding never fires).
+fn pool_plane(src: &[u8], (h, w): (usize, usize), pool: &PoolGeometry, never: u8, dst: &mut [u8]) {
+    let (oh, ow) = pool.out;
+    for i in 0..oh {
+        let (y0, y1) = PoolGeometry::span(i, pool.kernel.0, pool.stride.0, pool.pad.0, h);
+        for j in 0..ow {
+            let (x0, x1) = PoolGeometry::span(j, pool.kernel.1, pool.stride.1, pool.pad.1, w);
+            let mut best = never;
+            for y in y0..y1 {
+                for &v in &src[y * w + x0..y * w + x1] {
+                    best = best.min(v);
+                }
+            }
+            dst[i * ow + j] = best;
+        }
+    }
 }
 
 /// Rank pooling on spike times: `out[n, i, j]` = earliest time in the window (padding never
@@ -352,35 +594,20 @@ pub(crate) fn pool_times(
     kernel: (usize, usize),
     stride: (usize, usize),
     pad: (usize, usize),
-    (oh, ow): (usize, usize),
+    out_size: (usize, usize),
     time: usize,
     out: &mut [u8],
 ) {
-    let never = time as u8;
+    let pool = PoolGeometry {
+        kernel,
+        stride,
+        pad,
+        out: out_size,
+    };
     crate::runtime::install(|| {
-        out.par_chunks_mut((oh * ow).max(1))
+        out.par_chunks_mut((out_size.0 * out_size.1).max(1))
             .zip(times.par_chunks((h * w).max(1)))
-            .for_each(|(dst, src)| {
-                for i in 0..oh {
-                    for j in 0..ow {
-                        let mut best = never;
-                        for u in 0..kernel.0 {
-                            let y = (i * stride.0 + u) as isize - pad.0 as isize;
-                            if y < 0 || y >= h as isize {
-                                continue;
-                            }
-                            for v in 0..kernel.1 {
-                                let x = (j * stride.1 + v) as isize - pad.1 as isize;
-                                if x < 0 || x >= w as isize {
-                                    continue;
-                                }
-                                best = best.min(src[y as usize * w + x as usize]);
-                            }
-                        }
-                        dst[i * ow + j] = best;
-                    }
-                }
-            });
+            .for_each(|(dst, src)| pool_plane(src, (h, w), &pool, time as u8, dst));
     });
 }
 

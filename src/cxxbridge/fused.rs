@@ -45,6 +45,27 @@ pub fn conv_fire_times(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
+pub fn conv_fire_pool_times(
+    times: &Tensor,
+    time: usize,
+    kernel: &Tensor,
+    stride: Ext2,
+    pad: Ext4,
+    threshold: f64,
+    pool_kernel: Ext2,
+    pool_stride_: Ext2,
+    pool_pad: Ext4,
+) -> BridgeResult<Box<Tensor>> {
+    call(|| {
+        let (s, p) = (ext2(stride), ext4(pad));
+        let (pk, ps, pp) = (ext2(pool_kernel), pool_stride(pool_stride_), ext4(pool_pad));
+        Ok(boxed(crate::conv_fire_pool_times(
+            &times.0, time, &kernel.0, s, p, threshold, pk, ps, pp,
+        )?))
+    })
+}
+
 pub fn conv_fire_rank(
     x: &Tensor,
     kernel: &Tensor,
@@ -101,6 +122,23 @@ pub fn conv_forward_fire_times(
     threshold: f64,
 ) -> BridgeResult<Box<Tensor>> {
     call(|| Ok(boxed(c.0.forward_fire_times(&times.0, time, threshold)?)))
+}
+
+pub fn conv_forward_fire_pool_times(
+    c: &Conv,
+    times: &Tensor,
+    time: usize,
+    threshold: f64,
+    pool_kernel: Ext2,
+    pool_stride_: Ext2,
+    pool_pad: Ext4,
+) -> BridgeResult<Box<Tensor>> {
+    call(|| {
+        let (pk, ps, pp) = (ext2(pool_kernel), pool_stride(pool_stride_), ext4(pool_pad));
+        Ok(boxed(c.0.forward_fire_pool_times(
+            &times.0, time, threshold, pk, ps, pp,
+        )?))
+    })
 }
 
 pub fn conv_stdp_step(

@@ -349,6 +349,18 @@ pub mod bridge {
             pad: Ext4,
             threshold: f64,
         ) -> Result<Box<Tensor>>;
+        #[allow(clippy::too_many_arguments)]
+        fn conv_fire_pool_times(
+            times: &Tensor,
+            time: usize,
+            kernel: &Tensor,
+            stride: Ext2,
+            pad: Ext4,
+            threshold: f64,
+            pool_kernel: Ext2,
+            pool_stride: Ext2,
+            pool_pad: Ext4,
+        ) -> Result<Box<Tensor>>;
         fn conv_fire_rank(
             x: &Tensor,
             kernel: &Tensor,
@@ -377,6 +389,15 @@ pub mod bridge {
             times: &Tensor,
             time: usize,
             threshold: f64,
+        ) -> Result<Box<Tensor>>;
+        fn conv_forward_fire_pool_times(
+            c: &Conv,
+            times: &Tensor,
+            time: usize,
+            threshold: f64,
+            pool_kernel: Ext2,
+            pool_stride: Ext2,
+            pool_pad: Ext4,
         ) -> Result<Box<Tensor>>;
         fn conv_stdp_step(
             c: &mut Conv,

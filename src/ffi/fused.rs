@@ -137,6 +137,42 @@ pub unsafe extern "C" fn spk_pool_times(
     })
 }
 
+/// `spk_pool_times(spk_conv_fire_times(times, time, kernel, stride, pad, threshold), time,
+/// pool_kernel, pool_stride, pool_pad)` in one pass, without the convolution outputs that no
+/// pooling window reads: same arguments (`pool_stride` NULL = `pool_kernel`, `pool_pad` NULL =
+/// none), errors and result, `u8 [B, K, H'', W'']` through `out` (caller frees it).
+#[no_mangle]
+pub unsafe extern "C" fn spk_conv_fire_pool_times(
+    times: *const spk_tensor,
+    time: usize,
+    kernel: *const spk_tensor,
+    stride: *const usize,
+    pad: *const usize,
+    threshold: f64,
+    pool_kernel: *const usize,
+    pool_stride: *const usize,
+    pool_pad: *const usize,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        let x = tensor(times, "times")?;
+        let k = tensor(kernel, "kernel")?;
+        let s = expand2_arg(stride, "stride", Expand2::new(1, 1))?;
+        let p = expand4_arg(pad, "pad")?;
+        if pool_kernel.is_null() {
+            return Err(FfiError::Null("pool_kernel"));
+        }
+        let (pk, ps, pp, _) =
+            super::ops::pool_args(pool_kernel, pool_stride, pool_pad, std::ptr::null())?;
+        put_tensor(
+            out,
+            "out",
+            crate::conv_fire_pool_times(x, time, k, s, p, threshold, pk, ps, pp)?,
+        )
+    })
+}
+
 /// `infinite(convolve(input, kernel, stride, pad), value)` computing only the last time step's
 /// convolution (the others are `value`): same arguments and result, bit for bit, as
 /// `spk_convolve` followed by `spk_infinite`, with `1/T` of the work. Returns
@@ -210,6 +246,33 @@ pub unsafe extern "C" fn spk_conv_forward_fire_times(
         check_out(out, "out")?;
         let c = &arg(conv, "conv")?.inner;
         let t = c.forward_fire_times(tensor(times, "times")?, time, threshold)?;
+        put_tensor(out, "out", t)
+    })
+}
+
+/// `spk_conv_fire_pool_times` with the layer's kernel, stride and padding: the layer's first
+/// firing times, rank-pooled (`pool_stride` NULL = `pool_kernel`, `pool_pad` NULL = none),
+/// `u8 [B, K, H'', W'']`. The caller frees `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn spk_conv_forward_fire_pool_times(
+    conv: *const spk_conv,
+    times: *const spk_tensor,
+    time: usize,
+    threshold: f64,
+    pool_kernel: *const usize,
+    pool_stride: *const usize,
+    pool_pad: *const usize,
+    out: *mut *mut spk_tensor,
+) -> spk_status {
+    guard(|| unsafe {
+        check_out(out, "out")?;
+        let c = &arg(conv, "conv")?.inner;
+        if pool_kernel.is_null() {
+            return Err(FfiError::Null("pool_kernel"));
+        }
+        let (pk, ps, pp, _) =
+            super::ops::pool_args(pool_kernel, pool_stride, pool_pad, std::ptr::null())?;
+        let t = c.forward_fire_pool_times(tensor(times, "times")?, time, threshold, pk, ps, pp)?;
         put_tensor(out, "out", t)
     })
 }

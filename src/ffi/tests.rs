@@ -318,6 +318,71 @@ fn spike_time_entry_points_equal_the_rust_api() {
             take(out).to_vec::<u8>().unwrap(),
             want.to_vec::<u8>().unwrap()
         );
+
+        // Convolution + fire + pooling in one call, free function and layer method: the
+        // composition's result (window 3, stride 2, top padding 1: overlapping windows).
+        let (pk, ps, pp) = ([3usize, 3], [2usize, 2], [1usize, 0, 0, 0]);
+        let fired = crate::conv_fire_times(&times, time, &c.inner.kernel, 1, 1, 1.5).unwrap();
+        let want = crate::pool_times(&fired, time, 3, Some(2.into()), [1, 0, 0, 0]).unwrap();
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_fire_pool_times(
+            &x,
+            time,
+            &kernel,
+            std::ptr::null(),
+            pad.as_ptr(),
+            1.5,
+            pk.as_ptr(),
+            ps.as_ptr(),
+            pp.as_ptr(),
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        let got = take(out);
+        assert_eq!(got.shape(), want.shape());
+        assert_eq!(got.to_vec::<u8>().unwrap(), want.to_vec::<u8>().unwrap());
+        let mut out = std::ptr::null_mut();
+        let st = spk_conv_forward_fire_pool_times(
+            &c,
+            &x,
+            time,
+            1.5,
+            pk.as_ptr(),
+            ps.as_ptr(),
+            pp.as_ptr(),
+            &mut out,
+        );
+        assert_eq!(st, spk_status::Ok, "{}", message());
+        assert_eq!(
+            take(out).to_vec::<u8>().unwrap(),
+            want.to_vec::<u8>().unwrap()
+        );
+        // NULL pool window, NULL out.
+        let st = spk_conv_forward_fire_pool_times(
+            &c,
+            &x,
+            time,
+            1.5,
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            &mut out,
+        );
+        assert_eq!(st, spk_status::NullPointer);
+        assert!(message().contains("pool_kernel"), "{}", message());
+        let st = spk_conv_fire_pool_times(
+            &x,
+            time,
+            &kernel,
+            std::ptr::null(),
+            pad.as_ptr(),
+            1.5,
+            pk.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null_mut(),
+        );
+        assert_eq!(st, spk_status::NullPointer);
     }
 }
 

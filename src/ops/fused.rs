@@ -235,6 +235,55 @@ pub fn pool_times(
     Ok(out)
 }
 
+/// `pool_times(conv_fire_times(times, time, kernel, stride, pad, threshold), time, pool_kernel,
+/// pool_stride, pool_pad)` in one pass: the convolution outputs that no pooling window reads are
+/// not computed (e.g. the last two rows and columns of Rezghi's 14×14 layer 2 under its 3×3
+/// pooling), and when windows do not overlap each output's search stops as soon as it cannot
+/// lower its window's earliest time. Same arguments, preconditions, errors and result as the
+/// composition: `u8 [B, O, H'', W'']`.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_fire_pool_times(
+    times: &Tensor,
+    time: usize,
+    kernel: &Tensor,
+    stride: impl Into<Expand2>,
+    pad: impl Into<Expand4>,
+    threshold: impl Into<Scalar>,
+    pool_kernel: impl Into<Expand2>,
+    pool_stride: Option<Expand2>,
+    pool_pad: impl Into<Expand4>,
+) -> Result<Tensor> {
+    let (stride, pad, threshold) = (stride.into(), pad.into(), threshold.into());
+    let pk = pool_kernel.into().check_min(1, "pool kernel")?;
+    let ps = pool_stride.unwrap_or(pk).check_min(1, "pool stride")?;
+    let pp = pool_pad.into();
+    require_cpu("conv_fire_pool_times", &[times, kernel])?;
+    let ins = check_times(times, time, 4, "conv_fire_pool_times")?;
+    let (g, outs) = geometry(&ins, kernel, stride, pad, time)?;
+    let pooled = shape::pool(&[outs[0], 1, outs[2], outs[3], outs[4]], pk, ps, pp)?;
+    let Some(k) = nonnegative_f32(kernel)? else {
+        let fired = conv_fire_times(times, time, kernel, stride, pad, threshold)?;
+        return pool_times(&fired, time, pk, Some(ps), pp);
+    };
+    let out = Tensor::zeros_on(
+        times.device(),
+        DType::U8,
+        &[pooled[0], outs[2], pooled[3], pooled[4]],
+    )?;
+    {
+        let t = times.read::<u8>()?;
+        let mut o = out.write::<u8>()?;
+        let pool = kern::PoolGeometry {
+            kernel: (pk.y, pk.x),
+            stride: (ps.y, ps.x),
+            pad: (pp.top, pp.left),
+            out: (pooled[3], pooled[4]),
+        };
+        kern::conv_fire_pool_times(&t, &k, &g, time, threshold.to::<f32>(), &pool, &mut o);
+    }
+    Ok(out)
+}
+
 /// `infinite(conv(input, kernel, stride, pad), value)` computing only the convolution of the last
 /// time step: every other step is `value` after `infinite`, so its convolution is wasted work
 /// (`T - 1` of `T` convolutions; Mozafari's decision layer).
@@ -311,5 +360,29 @@ impl Conv {
         threshold: impl Into<Scalar>,
     ) -> Result<Tensor> {
         conv_fire_times(times, time, &self.kernel, self.stride, self.pad, threshold)
+    }
+
+    /// [`conv_fire_pool_times`] with the layer's kernel, stride and padding: the first firing
+    /// times of this layer, rank-pooled, without the outputs the pooling does not read.
+    pub fn forward_fire_pool_times(
+        &self,
+        times: &Tensor,
+        time: usize,
+        threshold: impl Into<Scalar>,
+        pool_kernel: impl Into<Expand2>,
+        pool_stride: Option<Expand2>,
+        pool_pad: impl Into<Expand4>,
+    ) -> Result<Tensor> {
+        conv_fire_pool_times(
+            times,
+            time,
+            &self.kernel,
+            self.stride,
+            self.pad,
+            threshold,
+            pool_kernel,
+            pool_stride,
+            pool_pad,
+        )
     }
 }

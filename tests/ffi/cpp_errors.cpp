@@ -107,12 +107,21 @@ static void fused_paths() {
            gather(dense).to_vector<uint8_t>());
     EXPECT(layer.forward_infinite(spikes).to_vector<float>() ==
            infinite(layer(spikes), 0.0).to_vector<float>());
+    EXPECT(layer.forward_fire_pool_times(times, time, 1.0, 2, 0, 1).to_vector<uint8_t>() ==
+           gather(pool(dense, 2, 0, 1)).to_vector<uint8_t>());
+    EXPECT(conv_fire_pool_times(times, time, kpos, 1, 1, 1.0, 3, 2).to_vector<uint8_t>() ==
+           pool_times(conv_fire_times(times, time, kpos, 1, 1, 1.0), time, 3, 2)
+               .to_vector<uint8_t>());
+    EXPECT_ERROR(SPK_STATUS_ARGUMENT, "pool kernel",
+                 conv_fire_pool_times(times, time, kpos, 1, 1, 1.0, 0));
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "STDP configuration", layer.stdp_step(spikes, 1.0, 1, 2));
     layer.stdpconfig({STDPConfig(0.004, -0.003)});
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "spike times", layer.stdp_step_times(late, time, 1.0, 1, 2));
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "1..=255", layer.stdp_step_times(times, 256, 1.0, 1, 2));
     layer.kernel(kneg.copy());
     EXPECT_ERROR(SPK_STATUS_ARGUMENT, "non-negative", layer.forward_fire_times(times, time, 1.0));
+    EXPECT_ERROR(SPK_STATUS_ARGUMENT, "non-negative",
+                 layer.forward_fire_pool_times(times, time, 1.0, 2));
     Conv moved = std::move(layer);
     EXPECT_ERROR(SPK_STATUS_NULL_POINTER, "`conv`", layer.stdp_step(spikes, 1.0, 1, 2));
     EXPECT(moved.kernel().shape() == (Shape{3, 2, 3, 3}));

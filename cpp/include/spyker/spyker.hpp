@@ -405,6 +405,17 @@ class Conv {
             return bridge::conv_forward_fire_times(get(), times.get("times"), time, threshold);
         }));
     }
+    /// pool_times(forward_fire_times(times, time, threshold), time, pool_kernel, pool_stride,
+    /// pool_pad) without the outputs no pooling window reads (pool_stride 0 = pool_kernel).
+    Tensor forward_fire_pool_times(const Tensor &times, size_t time, double threshold,
+                                   Expand2 pool_kernel, Expand2 pool_stride = 0,
+                                   Expand4 pool_pad = 0) const {
+        return Tensor(detail::call([&] {
+            return bridge::conv_forward_fire_pool_times(
+                get(), times.get("times"), time, threshold, pool_kernel.to_bridge(),
+                pool_stride.to_bridge(), pool_pad.to_bridge());
+        }));
+    }
     /// One STDP training step, exactly: pot = (*this)(input); threshold(pot, threshold);
     /// inhibit(pot); winners = convwta(pot, radius, count); stdp(input, winners, fire(pot)).
     /// Runs on spike times (no potential frames) when `input` is rank-coded and the kernel
@@ -761,6 +772,16 @@ inline Tensor conv_fire_times(const Tensor &times, size_t time, const Tensor &ke
                               Expand2 stride, Expand4 pad, double threshold) {
     return SPYKER_TENSOR(bridge::conv_fire_times(times.get("times"), time, kernel.get("kernel"),
                                                  stride.to_bridge(), pad.to_bridge(), threshold));
+}
+/// pool_times(conv_fire_times(times, time, kernel, stride, pad, threshold), time, pool_kernel,
+/// pool_stride, pool_pad) without the convolution outputs no pooling window reads.
+inline Tensor conv_fire_pool_times(const Tensor &times, size_t time, const Tensor &kernel,
+                                   Expand2 stride, Expand4 pad, double threshold,
+                                   Expand2 pool_kernel, Expand2 pool_stride = 0,
+                                   Expand4 pool_pad = 0) {
+    return SPYKER_TENSOR(bridge::conv_fire_pool_times(
+        times.get("times"), time, kernel.get("kernel"), stride.to_bridge(), pad.to_bridge(),
+        threshold, pool_kernel.to_bridge(), pool_stride.to_bridge(), pool_pad.to_bridge()));
 }
 /// fire(conv(input, kernel, stride, pad), threshold) as rank-coded u8 spikes [B, T, K, H', W'].
 inline Tensor conv_fire_rank(const Tensor &input, const Tensor &kernel, Expand2 stride,
