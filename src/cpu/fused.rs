@@ -329,8 +329,6 @@ impl<'a> Search<'a> {
         let rf = self.g.channels * self.g.kh * self.g.kw;
         let time = self.field.buckets.len();
         let never = time as u8;
-        self.field.fill(self.tin, self.g, pix);
-        self.pot.fill(0.0);
         res.fill(never);
         // A channel that has fired, or whose cap has passed, gets the potential −∞ (adding finite
         // weights keeps it there), so one vector comparison per eight channels finds the few
@@ -341,7 +339,13 @@ impl<'a> Search<'a> {
         for &c in cap {
             self.capped[c as usize] += 1;
         }
-        let (mut fired, mut closed, mut bound) = (0usize, 0usize, 0usize);
+        // A channel capped at 0 can never fire (firing needs `t < cap`): closed from the start.
+        let (mut fired, mut closed, mut bound) = (0usize, self.capped[0] as usize, 0usize);
+        if closed >= o {
+            return;
+        }
+        self.field.fill(self.tin, self.g, pix);
+        self.pot.fill(0.0);
         let mut m = 0;
         for (t, bucket) in self.field.buckets.iter().enumerate() {
             // Without new inputs the potentials, bounds and exact sums are unchanged.
