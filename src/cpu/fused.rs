@@ -118,22 +118,51 @@ pub(crate) fn conv_fire_times(
     thr: f32,
     out: &mut [u8],
 ) {
-    let o = g.outputs;
-    let rf = g.channels * g.kh * g.kw;
-    let kt = channel_last(kernel, o);
-    let frame_in = g.channels * g.height * g.width;
-    let frame_out = o * g.oh * g.ow;
-    let avx2 = super::avx2_fma();
-    let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
+    let prep = Prepared::new(kernel, g, time, thr);
+    let frame_out = g.outputs * g.oh * g.ow;
     crate::runtime::install(|| {
         out.par_chunks_mut(frame_out)
             .enumerate()
             .for_each(|(b, dst)| {
-                let tin = &times[b * frame_in..(b + 1) * frame_in];
-                let exact = sample(tin, &kt, kernel, g, time, (thr, &bounds), avx2, dst);
-                EXACT_SUMS.fetch_add(exact, Ordering::Relaxed);
+                let mut search = prep.search(times, b);
+                sample(&mut search, None, dst);
+                EXACT_SUMS.fetch_add(search.exact, Ordering::Relaxed);
             });
     });
+}
+
+/// What every sample's search shares: the kernel in both layouts, the decision bounds of every
+/// active-input count, and whether the CPU runs AVX2.
+struct Prepared<'a> {
+    kernel: &'a [f32],
+    kt: Vec<f32>,
+    g: &'a Geometry,
+    time: usize,
+    thr: f32,
+    bounds: Vec<(f32, f32)>,
+    avx2: bool,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(kernel: &'a [f32], g: &'a Geometry, time: usize, thr: f32) -> Prepared<'a> {
+        let rf = g.channels * g.kh * g.kw;
+        Prepared {
+            kernel,
+            kt: channel_last(kernel, g.outputs),
+            g,
+            time,
+            thr,
+            bounds: (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect(),
+            avx2: super::avx2_fma(),
+        }
+    }
+
+    /// A search over sample `b` of `times` `[B, C, H, W]`.
+    fn search(&'a self, times: &'a [u8], b: usize) -> Search<'a> {
+        let frame_in = self.g.channels * self.g.height * self.g.width;
+        let tin = &times[b * frame_in..(b + 1) * frame_in];
+        Search::new(tin, self)
+    }
 }
 
 /// The kernel `[O, rf]` channel-last (`[rf, O]`): one contiguous row of `O` weights per
@@ -287,30 +316,21 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        tin: &'a [u8],
-        kt: &'a [f32],
-        kernel: &'a [f32],
-        g: &'a Geometry,
-        time: usize,
-        (thr, bounds): (f32, &'a [(f32, f32)]),
-        avx2: bool,
-    ) -> Search<'a> {
+    fn new(tin: &'a [u8], p: &'a Prepared<'a>) -> Search<'a> {
         Search {
             tin,
-            kt,
-            kernel,
-            g,
-            thr,
-            bounds,
-            avx2,
-            field: Field::new(time),
-            pot: vec![0f32; g.outputs],
+            kt: &p.kt,
+            kernel: p.kernel,
+            g: p.g,
+            thr: p.thr,
+            bounds: &p.bounds,
+            avx2: p.avx2,
+            field: Field::new(p.time),
+            pot: vec![0f32; p.g.outputs],
             unsure: Vec::new(),
             candidates: Vec::new(),
-            capped: vec![0; time + 1],
-            fired_capped: vec![0; time + 1],
+            capped: vec![0; p.time + 1],
+            fired_capped: vec![0; p.time + 1],
             exact: 0,
         }
     }
@@ -324,7 +344,7 @@ impl<'a> Search<'a> {
     /// The active inputs of the receptive field are bucketed by spike time; the potentials of
     /// all channels grow bucket by bucket (one contiguous kernel row per input) and are tested
     /// after each step that added something, until no channel can fire before its cap.
-    fn pixel(&mut self, pix: (usize, usize), cap: &[u8], res: &mut [u8]) {
+    fn pixel(&mut self, pix: (usize, usize), cap: Option<&[u8]>, res: &mut [u8]) {
         let o = self.g.outputs;
         let rf = self.g.channels * self.g.kh * self.g.kw;
         let time = self.field.buckets.len();
@@ -334,11 +354,14 @@ impl<'a> Search<'a> {
         // weights keeps it there), so one vector comparison per eight channels finds the few
         // channels to look at after a step. How many channels are still open is counted from
         // the caps: `capped[c]` channels have cap `c`, `fired_capped[c]` of them have fired.
+        // Without caps (every cap `time`) that count needs no pass over the channels.
         self.capped[..=time].fill(0);
         self.fired_capped[..=time].fill(0);
-        for &c in cap {
-            self.capped[c as usize] += 1;
+        match cap {
+            Some(cap) => cap.iter().for_each(|&c| self.capped[c as usize] += 1),
+            None => self.capped[time] = o as u32,
         }
+        let cap_of = |oo: usize| cap.map_or(never, |c| c[oo]);
         // A channel capped at 0 can never fire (firing needs `t < cap`): closed from the start.
         let (mut fired, mut closed, mut bound) = (0usize, self.capped[0] as usize, 0usize);
         if closed >= o {
@@ -363,12 +386,12 @@ impl<'a> Search<'a> {
             self.unsure.clear();
             for &oo in &self.candidates {
                 let oo = oo as usize;
-                if cap[oo] <= tt {
+                if cap_of(oo) <= tt {
                     self.pot[oo] = f32::NEG_INFINITY;
                 } else if self.pot[oo] > hi {
                     res[oo] = tt;
                     self.pot[oo] = f32::NEG_INFINITY;
-                    self.fired_capped[cap[oo] as usize] += 1;
+                    self.fired_capped[cap_of(oo) as usize] += 1;
                     fired += 1;
                 } else {
                     self.unsure.push(oo);
@@ -380,7 +403,7 @@ impl<'a> Search<'a> {
                 if self.field.exact(row, t) > self.thr {
                     res[oo] = tt;
                     self.pot[oo] = f32::NEG_INFINITY;
-                    self.fired_capped[cap[oo] as usize] += 1;
+                    self.fired_capped[cap_of(oo) as usize] += 1;
                     fired += 1;
                 }
             }
@@ -434,34 +457,22 @@ unsafe fn above_avx2(pot: &[f32], lo: f32, out: &mut Vec<u32>) -> usize {
     groups * 8
 }
 
-/// One sample of [`conv_fire_times`]; returns how many neurons were decided by their exact f32
-/// sum.
-#[allow(clippy::too_many_arguments)]
-fn sample(
-    tin: &[u8],
-    kt: &[f32],
-    kernel: &[f32],
-    g: &Geometry,
-    time: usize,
-    thr: (f32, &[(f32, f32)]),
-    avx2: bool,
-    dst: &mut [u8],
-) -> usize {
-    let o = g.outputs;
+/// The first firing times of one sample's output pixels into `dst` `[O, oh, ow]`, uncapped: all
+/// pixels, or only those in rows and columns marked by `need` (the others are left as they are).
+fn sample(search: &mut Search, need: Option<(&[bool], &[bool])>, dst: &mut [u8]) {
+    let g = search.g;
     let plane = g.oh * g.ow;
-    let mut search = Search::new(tin, kt, kernel, g, time, thr, avx2);
-    let cap = vec![time as u8; o];
-    let mut res = vec![0u8; o];
+    let mut res = vec![0u8; g.outputs];
+    let wanted = |i: usize, j: usize| need.is_none_or(|(r, c)| r[i] && c[j]);
     for i in 0..g.oh {
-        for j in 0..g.ow {
-            search.pixel((i, j), &cap, &mut res);
+        for j in (0..g.ow).filter(|&j| wanted(i, j)) {
+            search.pixel((i, j), None, &mut res);
             let pix = i * g.ow + j;
             for (oo, r) in res.iter().enumerate() {
                 dst[oo * plane + pix] = *r;
             }
         }
     }
-    search.exact
 }
 
 /// Geometry of the rank pooling that follows a convolution in [`conv_fire_pool_times`].
@@ -500,26 +511,31 @@ pub(crate) fn conv_fire_pool_times(
     out: &mut [u8],
 ) {
     let o = g.outputs;
-    let rf = g.channels * g.kh * g.kw;
-    let kt = channel_last(kernel, o);
-    let frame_in = g.channels * g.height * g.width;
+    let prep = Prepared::new(kernel, g, time, thr);
     let (ph, pw) = pool.out;
-    let avx2 = super::avx2_fma();
-    let bounds: Vec<(f32, f32)> = (0..=rf as u32).map(|m| decision_bounds(m, thr)).collect();
     let disjoint = pool.stride.0 >= pool.kernel.0 && pool.stride.1 >= pool.kernel.1;
     let never = time as u8;
     let rows = |i| PoolGeometry::span(i, pool.kernel.0, pool.stride.0, pool.pad.0, g.oh);
     let cols = |j| PoolGeometry::span(j, pool.kernel.1, pool.stride.1, pool.pad.1, g.ow);
+    // The convolution rows and columns some window reads.
+    let (mut need_r, mut need_c) = (vec![false; g.oh], vec![false; g.ow]);
+    (0..ph).for_each(|pi| {
+        let (y0, y1) = rows(pi);
+        need_r[y0..y1].fill(true)
+    });
+    (0..pw).for_each(|pj| {
+        let (x0, x1) = cols(pj);
+        need_c[x0..x1].fill(true)
+    });
     crate::runtime::install(|| {
         out.par_chunks_mut((o * ph * pw).max(1))
             .enumerate()
             .for_each(|(b, dst)| {
-                let tin = &times[b * frame_in..(b + 1) * frame_in];
-                let mut search = Search::new(tin, &kt, kernel, g, time, (thr, &bounds), avx2);
-                let mut res = vec![0u8; o];
+                let mut search = prep.search(times, b);
                 if disjoint {
                     // Each convolution output lies in at most one window: search it with the
                     // window's minimum so far as the cap.
+                    let mut res = vec![0u8; o];
                     let mut best = vec![never; o];
                     for pi in 0..ph {
                         for pj in 0..pw {
@@ -527,7 +543,7 @@ pub(crate) fn conv_fire_pool_times(
                             let ((y0, y1), (x0, x1)) = (rows(pi), cols(pj));
                             for i in y0..y1 {
                                 for j in x0..x1 {
-                                    search.pixel((i, j), &best, &mut res);
+                                    search.pixel((i, j), Some(&best), &mut res);
                                     best.iter_mut()
                                         .zip(&res)
                                         .for_each(|(b, r)| *b = (*b).min(*r));
@@ -541,26 +557,9 @@ pub(crate) fn conv_fire_pool_times(
                 } else {
                     // Overlapping windows: every output some window reads, uncapped, then the
                     // window minima.
-                    let cap = vec![never; o];
-                    let (mut need_r, mut need_c) = (vec![false; g.oh], vec![false; g.ow]);
-                    (0..ph).for_each(|pi| {
-                        let (y0, y1) = rows(pi);
-                        need_r[y0..y1].fill(true)
-                    });
-                    (0..pw).for_each(|pj| {
-                        let (x0, x1) = cols(pj);
-                        need_c[x0..x1].fill(true)
-                    });
                     let plane = g.oh * g.ow;
                     let mut full = vec![never; o * plane];
-                    for i in (0..g.oh).filter(|&i| need_r[i]) {
-                        for j in (0..g.ow).filter(|&j| need_c[j]) {
-                            search.pixel((i, j), &cap, &mut res);
-                            for (oo, r) in res.iter().enumerate() {
-                                full[oo * plane + i * g.ow + j] = *r;
-                            }
-                        }
-                    }
+                    sample(&mut search, Some((&need_r, &need_c)), &mut full);
                     for (src, d) in full.chunks_exact(plane).zip(dst.chunks_exact_mut(ph * pw)) {
                         pool_plane(src, (g.oh, g.ow), pool, never, d);
                     }

@@ -69,64 +69,179 @@ fn per_sample(b: usize, f: impl Fn(usize) -> Vec<Winner> + Sync + Send) -> Vec<V
 /// step above `thr`, else the sentinel `lowest`. Min and max span the whole sample, sub-threshold
 /// values included, so the fraction stays in `[0, 0.5]` and never outranks an earlier step.
 ///
-/// One pass over the sample (it is read from memory once, not twice): every block of a step
-/// updates per-lane minima and maxima and each neuron's latest-seen crossing (steps run backwards,
-/// so the earliest crossing is written last), branch-free so both loops vectorise. The lanes start
-/// from `x[0]` and replace on a strict comparison like the original's scalar scan, so a NaN first
-/// value stays the result and later NaNs never enter; lanes can only disagree with the scan on the
-/// sign of a zero minimum or maximum, which never changes a score (`v - mn` and `mx - mn` differ
-/// then only in the sign of a zero, and `K + ±0 = K`, `±0 / d` and `x / ±0` give the same score).
+/// One pass over the sample (it is read from memory once, not twice), block by block: a block of
+/// neurons walks every step before the next block, so its crossings stay in L1 cache. Every block
+/// of a step updates per-lane minima and maxima and each neuron's latest-seen crossing (steps run
+/// backwards, so the earliest crossing is written last), branch-free so both loops vectorise. The
+/// lanes start from `x[0]` and replace on a strict comparison like the original's scalar scan, so
+/// a NaN first value stays the result and later NaNs never enter; lanes can only disagree with the
+/// scan on the sign of a zero minimum or maximum, which never changes a score (`v - mn` and
+/// `mx - mn` differ then only in the sign of a zero, and `K + ±0 = K`, `±0 / d` and `x / ±0` give
+/// the same score).
 fn float_scores<T: FloatArith>(x: &[T], t: usize, n: usize, thr: T) -> Vec<T> {
-    const LANES: usize = 16;
-    const BLOCK: usize = 2048;
-    const NEVER: u32 = u32::MAX;
-    let (mut lo, mut hi) = ([x[0]; LANES], [x[0]; LANES]);
     let mut first = vec![NEVER; n];
-    let mut value = vec![T::zero(); n];
-    for step in (0..t).rev() {
-        let row = &x[step * n..(step + 1) * n];
-        for (b, block) in row.chunks(BLOCK).enumerate() {
-            let mut lanes = block.chunks_exact(LANES);
-            for c in &mut lanes {
-                for k in 0..LANES {
-                    lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
-                    hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
-                }
-            }
-            for (k, &v) in lanes.remainder().iter().enumerate() {
-                lo[k] = if v < lo[k] { v } else { lo[k] };
-                hi[k] = if v > hi[k] { v } else { hi[k] };
-            }
-            let at = b * BLOCK;
-            let (f, val) = (
-                &mut first[at..at + block.len()],
-                &mut value[at..at + block.len()],
-            );
-            for ((f, w), &v) in f.iter_mut().zip(val.iter_mut()).zip(block) {
-                let above = v > thr;
-                *f = if above { step as u32 } else { *f };
-                *w = if above { v } else { *w };
+    #[cfg(target_arch = "x86_64")]
+    if let (true, true, Ok(thr)) = (
+        T::DTYPE == crate::DType::F32,
+        super::avx2_fma(),
+        bytemuck::try_cast::<T, f32>(thr),
+    ) {
+        let x32: &[f32] = bytemuck::cast_slice(x);
+        let mut lanes = Lanes::new(x32[0]);
+        // SAFETY: the CPU runs AVX2 (checked just above).
+        unsafe { crossings_f32_avx2(x32, t, n, thr, &mut lanes, &mut first) };
+        let (lo, hi) = lanes.reduce();
+        let (mn, mx) = (bytemuck::cast::<f32, T>(lo), bytemuck::cast::<f32, T>(hi));
+        return finish(&first, x, n, mn, mx);
+    }
+    scores_portable(x, t, n, thr, first)
+}
+
+/// [`float_scores`] for any float type and CPU.
+fn scores_portable<T: FloatArith>(
+    x: &[T],
+    t: usize,
+    n: usize,
+    thr: T,
+    mut first: Vec<u32>,
+) -> Vec<T> {
+    let mut lanes = Lanes::new(x[0]);
+    for (b, first) in first.chunks_mut(BLOCK).enumerate() {
+        let (at, len) = (b * BLOCK, first.len());
+        for step in (0..t).rev() {
+            let block = &x[step * n + at..step * n + at + len];
+            lanes.update(block);
+            for (f, &v) in first.iter_mut().zip(block) {
+                *f = if v > thr { step as u32 } else { *f };
             }
         }
     }
-    let (mut mn, mut mx) = (lo[0], hi[0]);
-    for k in 1..LANES {
-        if lo[k] < mn {
-            mn = lo[k];
-        }
-        if hi[k] > mx {
-            mx = hi[k];
+    let (mn, mx) = lanes.reduce();
+    finish(&first, x, n, mn, mx)
+}
+
+/// Neurons per block of [`float_scores`].
+const BLOCK: usize = 2048;
+/// A neuron that never crosses.
+const NEVER: u32 = u32::MAX;
+
+/// Per-lane running minima and maxima, replaced on strict comparisons.
+struct Lanes<T> {
+    lo: [T; 16],
+    hi: [T; 16],
+}
+
+impl<T: Element> Lanes<T> {
+    fn new(start: T) -> Self {
+        Lanes {
+            lo: [start; 16],
+            hi: [start; 16],
         }
     }
+
+    fn update(&mut self, block: &[T]) {
+        let (lo, hi) = (&mut self.lo, &mut self.hi);
+        let mut chunks = block.chunks_exact(16);
+        for c in &mut chunks {
+            for k in 0..16 {
+                lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+                hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+            }
+        }
+        for (k, &v) in chunks.remainder().iter().enumerate() {
+            lo[k] = if v < lo[k] { v } else { lo[k] };
+            hi[k] = if v > hi[k] { v } else { hi[k] };
+        }
+    }
+
+    fn reduce(&self) -> (T, T) {
+        let (mut mn, mut mx) = (self.lo[0], self.hi[0]);
+        for k in 1..16 {
+            if self.lo[k] < mn {
+                mn = self.lo[k];
+            }
+            if self.hi[k] > mx {
+                mx = self.hi[k];
+            }
+        }
+        (mn, mx)
+    }
+}
+
+/// The scores from each neuron's first crossing (its potential read back from `x`, `[t, n]`) and
+/// the sample's extremes.
+fn finish<T: FloatArith>(first: &[u32], x: &[T], n: usize, mn: T, mx: T) -> Vec<T> {
+    let t = x.len() / n;
     let d = (mx - mn) * T::from_f64(2.0);
     first
         .iter()
-        .zip(&value)
-        .map(|(&f, &v)| match f {
+        .enumerate()
+        .map(|(j, &f)| match f {
             NEVER => T::lowest(),
-            step => float_score(t, step as usize, v, mn, d),
+            step => float_score(t, step as usize, x[step as usize * n + j], mn, d),
         })
         .collect()
+}
+
+/// The block walk of [`float_scores`] for f32 with AVX2: eight lanes per instruction, with
+/// `min_ps(v, lo)` / `max_ps(v, hi)` (which return their second operand unless `v` compares
+/// strictly below / above it, the scalar rule exactly) and an unconditional store of the blended
+/// crossings.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn crossings_f32_avx2(
+    x: &[f32],
+    t: usize,
+    n: usize,
+    thr: f32,
+    lanes: &mut Lanes<f32>,
+    first: &mut [u32],
+) {
+    use std::arch::x86_64::*;
+    let (mut lo0, mut lo1) = (_mm256_set1_ps(x[0]), _mm256_set1_ps(x[0]));
+    let (mut hi0, mut hi1) = (lo0, lo1);
+    let tv = _mm256_set1_ps(thr);
+    for (b, first) in first.chunks_mut(BLOCK).enumerate() {
+        let (at, len) = (b * BLOCK, first.len());
+        let body = len / 16 * 16;
+        for step in (0..t).rev() {
+            let block = &x[step * n + at..step * n + at + len];
+            let sv = _mm256_set1_epi32(step as i32);
+            for j in (0..body).step_by(16) {
+                // SAFETY: j + 16 <= body <= len, the length of block and first.
+                unsafe {
+                    let p = block.as_ptr().add(j);
+                    let (v0, v1) = (_mm256_loadu_ps(p), _mm256_loadu_ps(p.add(8)));
+                    lo0 = _mm256_min_ps(v0, lo0);
+                    lo1 = _mm256_min_ps(v1, lo1);
+                    hi0 = _mm256_max_ps(v0, hi0);
+                    hi1 = _mm256_max_ps(v1, hi1);
+                    let f = first.as_mut_ptr().add(j) as *mut __m256i;
+                    for (k, v) in [(0, v0), (1, v1)] {
+                        let hit = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(v, tv));
+                        let old = _mm256_loadu_si256(f.add(k));
+                        _mm256_storeu_si256(f.add(k), _mm256_blendv_epi8(old, sv, hit));
+                    }
+                }
+            }
+            lanes.update(&block[body..]);
+            for (f, &v) in first[body..].iter_mut().zip(&block[body..]) {
+                *f = if v > thr { step as u32 } else { *f };
+            }
+        }
+    }
+    let mut l = [[0f32; 8]; 4];
+    // SAFETY: each store writes one 8-float array.
+    unsafe {
+        for (a, v) in l.iter_mut().zip([lo0, lo1, hi0, hi1]) {
+            _mm256_storeu_ps(a.as_mut_ptr(), v);
+        }
+    }
+    for i in 0..16 {
+        let (lo, hi) = (l[i / 8][i % 8], l[2 + i / 8][i % 8]);
+        lanes.lo[i] = if lo < lanes.lo[i] { lo } else { lanes.lo[i] };
+        lanes.hi[i] = if hi > lanes.hi[i] { hi } else { lanes.hi[i] };
+    }
 }
 
 /// The score of a neuron first above the threshold at step `t` (of `time`) with potential `v`,
@@ -183,14 +298,8 @@ fn pick<S: Copy + PartialOrd>(
 ) -> Vec<Winner> {
     let mut out = Vec::new();
     for _ in 0..count {
-        let mut best_i = 0;
-        let mut best = s[0];
-        for (j, &v) in s.iter().enumerate().skip(1) {
-            if v > best {
-                best = v;
-                best_i = j;
-            }
-        }
+        let best_i = first_max(&s);
+        let best = s[best_i];
         if stop(best) {
             break;
         }
@@ -217,6 +326,47 @@ fn pick<S: Copy + PartialOrd>(
         }
     }
     out
+}
+
+/// The index a strict `>` scan from index 0 keeps: the first maximum, or 0 when `s[0]` is NaN
+/// (nothing compares above a NaN, and a later NaN never replaces anything). The maximum comes from
+/// per-lane strict scans (which vectorise), then the first index holding it; lanes and scan agree
+/// up to the sign of a zero maximum, and `==` finds the first zero of either sign, as the scan does.
+fn first_max<S: Copy + PartialOrd>(s: &[S]) -> usize {
+    const L: usize = 16;
+    let mut m = [s[0]; L];
+    let mut chunks = s.chunks_exact(L);
+    for c in &mut chunks {
+        for k in 0..L {
+            m[k] = if c[k] > m[k] { c[k] } else { m[k] };
+        }
+    }
+    for (k, &v) in chunks.remainder().iter().enumerate() {
+        m[k] = if v > m[k] { v } else { m[k] };
+    }
+    let mut best = m[0];
+    for &v in &m[1..] {
+        if v > best {
+            best = v;
+        }
+    }
+    if best.partial_cmp(&best).is_none() {
+        return 0;
+    }
+    // Sixteen at a time: a branch-free "any equal" per chunk vectorises, the scan within the
+    // chunk that has it runs once.
+    let mut chunks = s.chunks_exact(L);
+    for (i, c) in (&mut chunks).enumerate() {
+        if c.iter().fold(false, |a, &v| a | (v == best)) {
+            return i * L + c.iter().position(|&v| v == best).unwrap_or(0);
+        }
+    }
+    let tail = s.len() - chunks.remainder().len();
+    tail + chunks
+        .remainder()
+        .iter()
+        .position(|&v| v == best)
+        .unwrap_or(0)
 }
 
 /// [`pick_float`] over a convolution region whose scores are all `lowest` except `cands`
@@ -350,8 +500,15 @@ mod tests {
                 .collect();
             for thr in [-1.0, 0.0, 2.5] {
                 let thr = T::from_f64(thr);
-                let (want, got) = (scan_scores(&x, t, n, thr), float_scores(&x, t, n, thr));
+                let want = scan_scores(&x, t, n, thr);
+                let portable = scores_portable(&x, t, n, thr, vec![NEVER; n]);
+                let got = float_scores(&x, t, n, thr);
                 let bits = |s: &[T]| s.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&got),
+                    bits(&portable),
+                    "case {case}: dispatched vs portable"
+                );
                 let nan = |s: &[T]| s.iter().map(|v| v.to_f64().is_nan()).collect::<Vec<_>>();
                 assert_eq!(nan(&got), nan(&want), "case {case} NaNs");
                 let keep = |s: &[T]| {
@@ -363,6 +520,49 @@ mod tests {
                 };
                 assert_eq!(keep(&got), keep(&want), "case {case} t={t} n={n}");
             }
+        }
+    }
+
+    /// The original's selection scan: strict `>` from index 0.
+    fn scan_first_max<S: Copy + PartialOrd>(s: &[S]) -> usize {
+        let (mut best_i, mut best) = (0, s[0]);
+        for (j, &v) in s.iter().enumerate().skip(1) {
+            if v > best {
+                best = v;
+                best_i = j;
+            }
+        }
+        best_i
+    }
+
+    #[test]
+    fn first_max_equals_the_strict_scan() {
+        let mut next = crate::cpu::xorshift(7);
+        let specials = [
+            f32::NAN,
+            0.0,
+            -0.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MIN,
+        ];
+        for case in 0..3000 {
+            let n = 1 + (next() % 70) as usize;
+            let x: Vec<f32> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    if r % 5 == 0 {
+                        specials[(r >> 8) as usize % specials.len()]
+                    } else {
+                        ((r >> 8) % 4) as f32 - 2.0
+                    }
+                })
+                .collect();
+            assert_eq!(first_max(&x), scan_first_max(&x), "case {case}: {x:?}");
+            let h: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
+            assert_eq!(first_max(&h), scan_first_max(&h), "case {case} f16");
+            let u: Vec<u16> = x.iter().map(|&v| (v.abs() as u16) % 3).collect();
+            assert_eq!(first_max(&u), scan_first_max(&u), "case {case} u16");
         }
     }
 
