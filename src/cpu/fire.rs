@@ -386,7 +386,7 @@ mod tests {
                 let x: Vec<f32> = (0..b * time * n)
                     .map(|_| {
                         let r = next();
-                        if r % 11 == 0 {
+                        if r.is_multiple_of(11) {
                             specials[(r >> 8) as usize % specials.len()]
                         } else {
                             ((r >> 8) % 9) as f32 - 4.0

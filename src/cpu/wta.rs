@@ -551,7 +551,7 @@ mod tests {
             let x: Vec<f32> = (0..n)
                 .map(|_| {
                     let r = next();
-                    if r % 5 == 0 {
+                    if r.is_multiple_of(5) {
                         specials[(r >> 8) as usize % specials.len()]
                     } else {
                         ((r >> 8) % 4) as f32 - 2.0
